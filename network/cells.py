@@ -1,0 +1,91 @@
+"""Typing single cells: text or workbook values -> Python values, or a reason they are not.
+
+Small pure functions; each returns ``(value, None)`` or ``(None, problem text)``.
+
+>>> to_number("1,250,000")
+(1250000.0, None)
+>>> to_number("12 t")[1]
+"'12 t' is not a number"
+>>> to_bool("Yes")
+(True, None)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_TRUE = {"true", "yes", "y", "1", "t"}
+_FALSE = {"false", "no", "n", "0", "f"}
+
+
+def is_blank(cell: object) -> bool:
+    """True for an empty cell (None, NaN, or only whitespace)."""
+    if cell is None:
+        return True
+    if isinstance(cell, float) and math.isnan(cell):
+        return True
+    return isinstance(cell, str) and not cell.strip()
+
+
+def to_number(cell: object) -> tuple[float | None, str | None]:
+    """A finite real number. Accepts plain numbers and unambiguous thousands separators."""
+    if isinstance(cell, bool):
+        return None, f"'{cell}' is a true/false value, not a number"
+    if isinstance(cell, int | float):
+        value = float(cell)
+    else:
+        text = str(cell).strip()
+        if _THOUSANDS.match(text):
+            text = text.replace(",", "")
+        try:
+            value = float(text)
+        except ValueError:
+            return None, f"'{cell}' is not a number"
+    if not math.isfinite(value):
+        return None, f"'{cell}' is not a finite number"
+    return value, None
+
+
+def to_integer(cell: object) -> tuple[int | None, str | None]:
+    """A whole number (e.g. a year or a lead time)."""
+    value, err = to_number(cell)
+    if err:
+        return None, err.replace("a number", "a whole number")
+    assert value is not None
+    if value != int(value):
+        return None, f"'{cell}' is not a whole number"
+    return int(value), None
+
+
+def to_bool(cell: object) -> tuple[bool | None, str | None]:
+    """true/false, yes/no, y/n, 1/0."""
+    if isinstance(cell, bool):
+        return cell, None
+    if isinstance(cell, int | float) and cell in (0, 1):
+        return bool(cell), None
+    text = str(cell).strip().lower()
+    if text in _TRUE:
+        return True, None
+    if text in _FALSE:
+        return False, None
+    return None, f"'{cell}' is not true/false"
+
+
+def to_id(cell: object, allow_wildcard: bool = False) -> tuple[str | None, str | None]:
+    """An identifier: starts with a letter or digit; then letters, digits, '_', '-', '.'."""
+    if isinstance(cell, float) and cell == int(cell):
+        cell = int(cell)
+    text = str(cell).strip()
+    if allow_wildcard and text == "*":
+        return text, None
+    if not _ID.match(text) or not text.isascii():
+        return None, f"'{cell}' is not a valid id (use letters, digits, '_', '-', '.'; no spaces)"
+    return text, None
+
+
+def to_text(cell: object) -> tuple[str, None]:
+    """Free text; blank becomes ''."""
+    return ("" if is_blank(cell) else str(cell).strip()), None

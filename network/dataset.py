@@ -1,0 +1,135 @@
+"""The validated dataset: typed tables with named indices, and derived look-ups.
+
+A ``Dataset`` is built only by :func:`network.validate.load_dataset` (or
+:func:`network.validate.dataset_from_frames`), so every instance has passed validation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import NewType
+
+import numpy as np
+import pandas as pd
+
+from network.schema import BLOC_NEUTRAL
+
+Region = NewType("Region", str)
+Commodity = NewType("Commodity", str)
+Process = NewType("Process", str)
+Bloc = NewType("Bloc", str)
+Year = int
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Validated input tables.
+
+    Indices: regions[region], commodities[commodity], processes[process],
+    process_inputs[process, commodity], capacity[region, process], projects[project],
+    demand[region, commodity, year] (as listed), routes[exporter, importer, commodity]
+    (wildcards expanded, self-arcs removed).
+    """
+
+    regions: pd.DataFrame
+    commodities: pd.DataFrame
+    processes: pd.DataFrame
+    process_inputs: pd.DataFrame
+    capacity: pd.DataFrame
+    projects: pd.DataFrame
+    demand: pd.DataFrame
+    routes: pd.DataFrame
+    origin: str = ""
+
+    def __hash__(self) -> int:  # frozen dataclass of DataFrames: identity hash for caching
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    # -- blocs ---------------------------------------------------------------------------
+    @cached_property
+    def blocs(self) -> tuple[str, ...]:
+        """Blocs other than 'neutral', sorted."""
+        return tuple(sorted(set(self.regions["bloc"]) - {BLOC_NEUTRAL}))
+
+    def regions_of(self, bloc: str) -> list[str]:
+        """Region ids in ``bloc``, in table order."""
+        return [r for r, b in self.regions["bloc"].items() if b == bloc]
+
+    @cached_property
+    def critical(self) -> list[str]:
+        """Critical commodity ids, in table order."""
+        return [c for c, v in self.commodities["critical"].items() if v]
+
+    # -- demand --------------------------------------------------------------------------
+    def demand_in(self, years: list[int] | range) -> pd.Series:
+        """Demand for every listed (region, commodity) in ``years``, interpolated linearly
+        between listed years and held flat outside them. Index (region, commodity, year);
+        zero rows dropped."""
+        years = list(years)
+        pieces = []
+        for (region, commodity), grp in self.demand.groupby(level=["region", "commodity"]):
+            listed = grp["quantity"].droplevel(["region", "commodity"]).sort_index()
+            values = np.interp(years, listed.index.to_numpy(), listed.to_numpy())
+            idx = pd.MultiIndex.from_product(
+                [[region], [commodity], years], names=["region", "commodity", "year"]
+            )
+            pieces.append(pd.Series(values, index=idx))
+        if not pieces:
+            return pd.Series(
+                [],
+                dtype=float,
+                index=pd.MultiIndex.from_tuples([], names=["region", "commodity", "year"]),
+                name="quantity",
+            )
+        out = pd.concat(pieces)
+        out.name = "quantity"
+        return out[out > 0].sort_index()
+
+    # -- capacity ------------------------------------------------------------------------
+    def project_capacity(self, year: int) -> pd.Series:
+        """Capacity of projects online by ``year``, by (region, process)."""
+        p = self.projects
+        online = p[p["first_year"] <= year]
+        return online.groupby(["region", "process"])["capacity"].sum()
+
+    def capacity_in(self, year: int) -> pd.Series:
+        """Existing capacity plus projects online by ``year``, index (region, process)."""
+        cap = self.capacity["existing"].copy()
+        add = self.project_capacity(year)
+        cap = cap.add(add, fill_value=0.0)
+        cap.name = "capacity"
+        return cap
+
+    @cached_property
+    def producers(self) -> dict[str, list[str]]:
+        """Processes producing each commodity."""
+        out: dict[str, list[str]] = {}
+        for proc, c in self.processes["output"].items():
+            out.setdefault(c, []).append(proc)
+        return out
+
+    @cached_property
+    def recipe(self) -> dict[str, dict[str, float]]:
+        """Inputs per unit of output, by process: {process: {commodity: amount}}."""
+        out: dict[str, dict[str, float]] = {p: {} for p in self.processes.index}
+        for (proc, c), amount in self.process_inputs["amount"].items():
+            out[proc][c] = float(amount)
+        return out
+
+    def summary(self) -> dict[str, int]:
+        """Row counts per table, for the one-screen summary."""
+        return {
+            "regions": len(self.regions),
+            "blocs": len(self.blocs),
+            "commodities": len(self.commodities),
+            "critical commodities": len(self.critical),
+            "processes": len(self.processes),
+            "recipe inputs": len(self.process_inputs),
+            "capacity rows": len(self.capacity),
+            "projects": len(self.projects),
+            "demand rows": len(self.demand),
+            "trade routes (expanded)": len(self.routes),
+        }

@@ -1,0 +1,322 @@
+"""One declaration per input table.
+
+These declarations are the single source of truth for the dataset format: the loader reads
+with them, the validator checks against them, ``docs/schema.md`` is generated from them and
+the Excel input template is written from them.
+
+A dataset is a folder of CSV files (``<table>.csv``) or one ``.xlsx`` workbook with one sheet
+per table (sheet name = table name). Column names are the same in both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """Cell types a column may hold."""
+
+    ID = "id"  # an identifier: letters, digits, '_', '-', '.'; no spaces
+    TEXT = "text"  # free text
+    NUMBER = "number"  # a finite real number
+    INTEGER = "integer"  # a whole number (years, lead times)
+    BOOL = "bool"  # true/false, yes/no, 1/0
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input table."""
+
+    name: str
+    kind: Kind
+    description: str
+    unit: str = ""
+    required: bool = True
+    default: object = None
+    min_value: float | None = None
+    max_value: float | None = None
+    choices: tuple[str, ...] = ()
+    references: str | None = None  # "table.column" this id must exist in
+
+
+@dataclass(frozen=True)
+class Table:
+    """One input table: its name (CSV file stem / sheet name), columns and primary key."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    required: bool = True
+    example: tuple[dict[str, object], ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+SOURCE = Column(
+    "source",
+    Kind.TEXT,
+    "Citation for every number in the row, or 'assumption: <why>' where a figure is assumed.",
+)
+
+CHAINS = ("rare_earth", "magnet", "minor_metal", "semiconductor")
+BLOC_NEUTRAL = "neutral"
+PROJECT_STATUS = ("committed", "announced")
+YEAR_MIN, YEAR_MAX = 1990, 2100
+
+REGIONS = Table(
+    "regions",
+    "Regions and the bloc each belongs to. Blocs are free ids (e.g. US, CN); 'neutral' marks "
+    "regions on neither side, whose capacity counts at the scenario's neutral share when the "
+    "rival cuts supply.",
+    (
+        Column("region", Kind.ID, "Region id, e.g. USA."),
+        Column("name", Kind.TEXT, "Display name."),
+        Column("bloc", Kind.ID, "Side the region belongs to (e.g. US, CN) or 'neutral'."),
+        SOURCE,
+    ),
+    key=("region",),
+    example=({"region": "USA", "name": "United States", "bloc": "US", "source": "-"},),
+)
+
+COMMODITIES = Table(
+    "commodities",
+    "Commodities along each chain. 'critical' marks end uses whose supply defines "
+    "self-sufficiency.",
+    (
+        Column("commodity", Kind.ID, "Commodity id, e.g. ndfeb_magnet."),
+        Column("name", Kind.TEXT, "Display name."),
+        Column("unit", Kind.TEXT, "Physical unit of quantities of this commodity, e.g. t."),
+        Column("chain", Kind.ID, "Supply chain it belongs to.", choices=CHAINS),
+        Column("critical", Kind.BOOL, "True for end uses that define self-sufficiency."),
+        Column(
+            "value_unserved",
+            Kind.NUMBER,
+            "Penalty for each unit of demand left unserved (value of lost supply).",
+            unit="USD/unit",
+            min_value=0.0,
+        ),
+        Column("description", Kind.TEXT, "What it is.", required=False, default=""),
+        SOURCE,
+    ),
+    key=("commodity",),
+)
+
+PROCESSES = Table(
+    "processes",
+    "Processes turn the inputs of their recipe into one output commodity. Capacity and "
+    "activity are measured in output units per year.",
+    (
+        Column("process", Kind.ID, "Process id, e.g. ndfeb_sintering."),
+        Column("output", Kind.ID, "Commodity produced.", references="commodities.commodity"),
+        Column(
+            "output_per_activity",
+            Kind.NUMBER,
+            "Units of output per unit of activity (1 when capacity is stated in output units).",
+            unit="unit/unit",
+            required=False,
+            default=1.0,
+            min_value=1e-9,
+        ),
+        Column("description", Kind.TEXT, "What it is.", required=False, default=""),
+        SOURCE,
+    ),
+    key=("process",),
+)
+
+PROCESS_INPUTS = Table(
+    "process_inputs",
+    "Recipes: how much of each input commodity one unit of a process's output consumes.",
+    (
+        Column("process", Kind.ID, "Process id.", references="processes.process"),
+        Column("commodity", Kind.ID, "Input commodity.", references="commodities.commodity"),
+        Column(
+            "amount",
+            Kind.NUMBER,
+            "Input per unit of output.",
+            unit="input unit per output unit",
+            min_value=0.0,
+        ),
+        SOURCE,
+    ),
+    key=("process", "commodity"),
+    required=False,
+)
+
+CAPACITY = Table(
+    "capacity",
+    "Existing capacity and the cost and speed of building more, per region and process. A "
+    "(region, process) pair absent from this table can neither produce nor be built.",
+    (
+        Column("region", Kind.ID, "Region id.", references="regions.region"),
+        Column("process", Kind.ID, "Process id.", references="processes.process"),
+        Column(
+            "existing",
+            Kind.NUMBER,
+            "Capacity operating at the start of the horizon.",
+            unit="output unit/yr",
+            min_value=0.0,
+        ),
+        Column(
+            "capex",
+            Kind.NUMBER,
+            "Investment per unit of new annual capacity.",
+            unit="USD per (unit/yr)",
+            min_value=0.0,
+        ),
+        Column(
+            "fixed_om",
+            Kind.NUMBER,
+            "Fixed operation and maintenance per unit of new capacity per year.",
+            unit="USD per (unit/yr) per yr",
+            required=False,
+            default=0.0,
+            min_value=0.0,
+        ),
+        Column(
+            "variable_cost",
+            Kind.NUMBER,
+            "Cost per unit produced, excluding recipe inputs.",
+            unit="USD/unit",
+            required=False,
+            default=0.0,
+            min_value=0.0,
+        ),
+        Column(
+            "lead_time",
+            Kind.INTEGER,
+            "Whole years from the decision to build until first output.",
+            unit="yr",
+            min_value=0,
+            max_value=40,
+        ),
+        Column(
+            "max_build",
+            Kind.NUMBER,
+            "Most new capacity that may be started in one year (0: cannot be built here).",
+            unit="output unit/yr, per yr",
+            min_value=0.0,
+        ),
+        Column(
+            "ramp_years",
+            Kind.INTEGER,
+            "Years after first output until full capacity (0: full at once).",
+            unit="yr",
+            required=False,
+            default=0,
+            min_value=0,
+            max_value=20,
+        ),
+        Column(
+            "lifetime",
+            Kind.INTEGER,
+            "Years new capacity operates after first output.",
+            unit="yr",
+            required=False,
+            default=30,
+            min_value=1,
+            max_value=100,
+        ),
+        SOURCE,
+    ),
+    key=("region", "process"),
+)
+
+PROJECTS = Table(
+    "projects",
+    "Committed or announced builds, added to capacity from their first year online.",
+    (
+        Column("project", Kind.ID, "Project id."),
+        Column("region", Kind.ID, "Region id.", references="regions.region"),
+        Column("process", Kind.ID, "Process id.", references="processes.process"),
+        Column("capacity", Kind.NUMBER, "Capacity added.", unit="output unit/yr", min_value=0.0),
+        Column(
+            "first_year",
+            Kind.INTEGER,
+            "First year of output.",
+            unit="year",
+            min_value=YEAR_MIN,
+            max_value=YEAR_MAX,
+        ),
+        Column("status", Kind.ID, "committed or announced.", choices=PROJECT_STATUS),
+        SOURCE,
+    ),
+    key=("project",),
+    required=False,
+)
+
+DEMAND = Table(
+    "demand",
+    "Final demand per region, commodity and year. Years between listed years are "
+    "interpolated linearly; before the first and after the last listed year the nearest value "
+    "holds.",
+    (
+        Column("region", Kind.ID, "Region id.", references="regions.region"),
+        Column("commodity", Kind.ID, "Commodity id.", references="commodities.commodity"),
+        Column(
+            "year",
+            Kind.INTEGER,
+            "Year.",
+            unit="year",
+            min_value=YEAR_MIN,
+            max_value=YEAR_MAX,
+        ),
+        Column("quantity", Kind.NUMBER, "Demand.", unit="unit/yr", min_value=0.0),
+        SOURCE,
+    ),
+    key=("region", "commodity", "year"),
+)
+
+ROUTES = Table(
+    "routes",
+    "Trade routes. 'exporter' or 'importer' may be '*' (every region) and 'commodity' may be "
+    "'*' (every commodity); a specific row overrides a wildcard row for the same arc. No "
+    "region trades with itself through a route.",
+    (
+        Column("exporter", Kind.ID, "Exporting region id or '*'.", references="regions.region"),
+        Column("importer", Kind.ID, "Importing region id or '*'.", references="regions.region"),
+        Column(
+            "commodity", Kind.ID, "Commodity id or '*'.", references="commodities.commodity"
+        ),
+        Column(
+            "cost",
+            Kind.NUMBER,
+            "Transport plus tariff per unit shipped.",
+            unit="USD/unit",
+            min_value=0.0,
+        ),
+        Column(
+            "max_flow",
+            Kind.NUMBER,
+            "Most that may flow per year (empty: no limit).",
+            unit="unit/yr",
+            required=False,
+            default=None,
+            min_value=0.0,
+        ),
+        SOURCE,
+    ),
+    key=("exporter", "importer", "commodity"),
+)
+
+TABLES: tuple[Table, ...] = (
+    REGIONS,
+    COMMODITIES,
+    PROCESSES,
+    PROCESS_INPUTS,
+    CAPACITY,
+    PROJECTS,
+    DEMAND,
+    ROUTES,
+)
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+WILDCARD = "*"

@@ -1,0 +1,436 @@
+"""Validate raw tables against the schema and build a :class:`Dataset`.
+
+Every problem is collected before anything is raised; one :class:`DataError` lists them all,
+each as ``file, row N, column 'c': what is wrong -- how to fix``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from network import cells
+from network.dataset import Dataset
+from network.errors import DataError, Problem
+from network.io import RawTable, read_raw
+from network.schema import (
+    BLOC_NEUTRAL,
+    TABLES,
+    TABLES_BY_NAME,
+    WILDCARD,
+    Column,
+    Kind,
+    Table,
+)
+
+
+def load_dataset(path: str | Path) -> Dataset:
+    """Read and validate a dataset folder or workbook. Raises DataError listing every problem."""
+    raw = read_raw(path)
+    return dataset_from_raw(raw, origin=str(path))
+
+
+def dataset_from_frames(frames: dict[str, pd.DataFrame], origin: str = "memory") -> Dataset:
+    """Validate plain DataFrames (one per table, columns as in the schema) into a Dataset.
+
+    Used by tests and generators; row numbers in messages count the header as row 1.
+    """
+    raw = {}
+    for name, df in frames.items():
+        f = df.reset_index(drop=True).astype(object)
+        f.index = pd.Index(range(2, len(f) + 2), name="row")
+        raw[name] = RawTable(name, f"{name}", f)
+    return dataset_from_raw(raw, origin=origin)
+
+
+def dataset_from_raw(raw: dict[str, RawTable], origin: str = "") -> Dataset:
+    problems: list[Problem] = []
+    typed: dict[str, pd.DataFrame] = {}
+    where: dict[str, str] = {}
+    for spec in TABLES:
+        table = raw.get(spec.name)
+        if table is None:
+            if spec.required:
+                problems.append(
+                    Problem(
+                        _missing_where(raw, spec, origin),
+                        f"table '{spec.name}' is missing",
+                        f"add {spec.name}.csv (or a sheet '{spec.name}') with columns "
+                        + ", ".join(spec.column_names),
+                    )
+                )
+            typed[spec.name] = _empty(spec)
+            where[spec.name] = spec.name
+            continue
+        where[spec.name] = table.where
+        typed[spec.name] = _type_table(spec, table, problems)
+    if problems:
+        raise DataError(problems)  # cross-table checks need well-typed tables
+    for check in CHECKS:
+        check(typed, where, problems)
+    if problems:
+        raise DataError(problems)
+    return _assemble(typed, origin)
+
+
+# ---------------------------------------------------------------------------------------
+# typing cells
+
+
+def _missing_where(raw: dict[str, RawTable], spec: Table, origin: str) -> str:
+    for t in raw.values():
+        if "sheet" in t.where:
+            return t.where.split(",")[0]
+    return origin or spec.name
+
+
+def _empty(spec: Table) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series([], dtype=object) for c in spec.columns})
+
+
+def _type_table(spec: Table, table: RawTable, problems: list[Problem]) -> pd.DataFrame:
+    frame = table.frame
+    present = [str(c) for c in frame.columns]
+    missing = [c for c in spec.columns if c.name not in present and c.required]
+    for col in missing:
+        near = difflib.get_close_matches(col.name, present, n=1)
+        hint = f" (is '{near[0]}' meant to be '{col.name}'?)" if near else ""
+        problems.append(
+            Problem(
+                table.where,
+                f"column '{col.name}' is missing{hint}",
+                f"add a column '{col.name}': {col.description}",
+            )
+        )
+    if missing:
+        return _empty(spec)
+    out: dict[str, list[object]] = {}
+    for col in spec.columns:
+        if col.name not in present:
+            out[col.name] = [col.default] * len(frame)
+            continue
+        values = []
+        for row, cell in frame[col.name].items():
+            values.append(_type_cell(spec, col, cell, table.where, int(row), problems))
+        out[col.name] = values
+    typed = pd.DataFrame(out, index=frame.index)
+    return typed
+
+
+_CONVERTERS: dict[Kind, Callable[[object], tuple[object, str | None]]] = {
+    Kind.NUMBER: cells.to_number,
+    Kind.INTEGER: cells.to_integer,
+    Kind.BOOL: cells.to_bool,
+    Kind.TEXT: cells.to_text,
+}
+
+
+def _type_cell(
+    spec: Table, col: Column, cell: object, where: str, row: int, problems: list[Problem]
+) -> object:
+    if cells.is_blank(cell):
+        if col.required:
+            problems.append(Problem(where, "cell is empty", _fill_hint(col), row, col.name))
+        return col.default
+    if col.kind is Kind.ID:
+        wildcard = spec.name == "routes" and col.name in ("exporter", "importer", "commodity")
+        value, err = cells.to_id(cell, allow_wildcard=wildcard)
+    else:
+        value, err = _CONVERTERS[col.kind](cell)
+    if err:
+        problems.append(Problem(where, err, _fill_hint(col), row, col.name))
+        return col.default
+    if col.kind in (Kind.NUMBER, Kind.INTEGER):
+        assert isinstance(value, int | float)
+        if col.min_value is not None and value < col.min_value:
+            problems.append(
+                Problem(
+                    where,
+                    f"{_fmt(value)} is below the minimum {_fmt(col.min_value)}",
+                    _fill_hint(col),
+                    row,
+                    col.name,
+                )
+            )
+        if col.max_value is not None and value > col.max_value:
+            problems.append(
+                Problem(
+                    where,
+                    f"{_fmt(value)} is implausibly large (most {_fmt(col.max_value)} {col.unit})",
+                    f"check the unit: {col.description}",
+                    row,
+                    col.name,
+                )
+            )
+    if col.choices and value not in col.choices:
+        problems.append(
+            Problem(
+                where,
+                f"'{value}' is not one of {', '.join(col.choices)}",
+                f"use one of {', '.join(col.choices)}",
+                row,
+                col.name,
+            )
+        )
+    return value
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _fill_hint(col: Column) -> str:
+    kinds = {
+        Kind.ID: "an id (letters, digits, '_', '-', '.')",
+        Kind.TEXT: "text",
+        Kind.NUMBER: "a number",
+        Kind.INTEGER: "a whole number",
+        Kind.BOOL: "true or false",
+    }
+    rng = ""
+    if col.min_value is not None and col.kind in (Kind.NUMBER, Kind.INTEGER):
+        rng = f" >= {_fmt(col.min_value)}"
+    unit = f" in {col.unit}" if col.unit else ""
+    return f"enter {kinds[col.kind]}{rng}{unit} ({col.description})"
+
+
+# ---------------------------------------------------------------------------------------
+# cross-table checks: each appends problems; all run before raising
+
+Typed = dict[str, pd.DataFrame]
+Where = dict[str, str]
+
+
+def check_duplicate_keys(typed: Typed, where: Where, problems: list[Problem]) -> None:
+    """No two rows of a table share a key."""
+    for spec in TABLES:
+        df = typed[spec.name]
+        if df.empty:
+            continue
+        dup = df.duplicated(subset=list(spec.key), keep="first")
+        for row in df.index[dup]:
+            key = ", ".join(str(df.at[row, k]) for k in spec.key)
+            first = df.index[(df[list(spec.key)] == df.loc[row, list(spec.key)]).all(axis=1)][0]
+            problems.append(
+                Problem(
+                    where[spec.name],
+                    f"duplicate key ({key}); row {first} has the same",
+                    "keep one row per " + ", ".join(spec.key),
+                    int(row),
+                    spec.key[-1],
+                )
+            )
+
+
+def check_references(typed: Typed, where: Where, problems: list[Problem]) -> None:
+    """Every id that refers to another table exists there (route wildcards excepted)."""
+    for spec in TABLES:
+        df = typed[spec.name]
+        for col in spec.columns:
+            if not col.references or df.empty:
+                continue
+            ref_table, ref_col = col.references.split(".")
+            known = set(typed[ref_table][ref_col])
+            for row, value in df[col.name].items():
+                if value is None or value in known or value == WILDCARD:
+                    continue
+                near = difflib.get_close_matches(str(value), sorted(map(str, known)), n=1)
+                hint = f"did you mean '{near[0]}'? " if near else ""
+                problems.append(
+                    Problem(
+                        where[spec.name],
+                        f"unknown {ref_col} '{value}'",
+                        f"{hint}declare it in {ref_table} or correct the id",
+                        int(row),
+                        col.name,
+                    )
+                )
+
+
+def check_blocs(typed: Typed, where: Where, problems: list[Problem]) -> None:
+    """At least two sides: some bloc other than 'neutral' must appear twice over."""
+    blocs = set(typed["regions"]["bloc"]) - {BLOC_NEUTRAL}
+    if len(typed["regions"]) and len(blocs) < 2:
+        problems.append(
+            Problem(
+                where["regions"],
+                f"only {len(blocs)} bloc besides 'neutral' ({', '.join(sorted(blocs)) or 'none'})",
+                "assign regions to at least two blocs (e.g. US and CN)",
+                column="bloc",
+            )
+        )
+
+
+def check_recipe_cycles(typed: Typed, where: Where, problems: list[Problem]) -> None:
+    """No process may consume, directly or through other processes, its own output."""
+    g = nx.DiGraph()
+    outputs = dict(zip(typed["processes"]["process"], typed["processes"]["output"], strict=True))
+    rows: dict[tuple[str, str], int] = {}
+    for row, rec in typed["process_inputs"].iterrows():
+        proc, c = rec["process"], rec["commodity"]
+        if proc in outputs and rec["amount"] and rec["amount"] > 0:
+            g.add_edge(c, outputs[proc], process=proc)
+            rows[(c, outputs[proc])] = int(row)
+    for cycle in nx.simple_cycles(g):
+        edges = list(zip(cycle, cycle[1:] + cycle[:1], strict=True))
+        procs = [g.edges[e]["process"] for e in edges]
+        path = " -> ".join([*cycle, cycle[0]])
+        problems.append(
+            Problem(
+                where["process_inputs"],
+                f"recipe cycle: {path} (processes {', '.join(procs)})",
+                "a process cannot consume its own output, directly or through others; "
+                "remove one of these recipe rows",
+                rows[edges[0]],
+                "commodity",
+            )
+        )
+
+
+def check_producible_demand(typed: Typed, where: Where, problems: list[Problem]) -> None:
+    """Every demanded commodity has a process with capacity or a build option somewhere."""
+    procs = typed["processes"]
+    cap = typed["capacity"]
+    proj = typed["projects"]
+    able = set(cap.loc[(cap["existing"] > 0) | (cap["max_build"] > 0), "process"])
+    able |= set(proj["process"])
+    producible = set(procs.loc[procs["process"].isin(able), "output"])
+    reported: set[str] = set()
+    for row, rec in typed["demand"].iterrows():
+        c = rec["commodity"]
+        if c in producible or c in reported or rec["quantity"] == 0:
+            continue
+        reported.add(c)
+        problems.append(
+            Problem(
+                where["demand"],
+                f"'{c}' is demanded but no process anywhere can produce it",
+                f"add a process with output '{c}' and a capacity row with existing > 0 or "
+                "max_build > 0, or remove the demand",
+                int(row),
+                "commodity",
+            )
+        )
+
+
+def check_demand_years(typed: Typed, where: Where, problems: list[Problem]) -> None:
+    """Within one region and commodity, demand rows list years in increasing order."""
+    last: dict[tuple[str, str], tuple[int, int]] = {}
+    for row, rec in typed["demand"].iterrows():
+        key = (rec["region"], rec["commodity"])
+        year = rec["year"]
+        if key in last and year < last[key][0]:
+            problems.append(
+                Problem(
+                    where["demand"],
+                    f"year {year} comes after {last[key][0]} (row {last[key][1]}) for "
+                    f"{key[0]}/{key[1]}: years out of order",
+                    "sort the rows of each region and commodity by year",
+                    int(row),
+                    "year",
+                )
+            )
+        last[key] = (year, int(row))
+
+
+def check_inputs_produced(typed: Typed, where: Where, problems: list[Problem]) -> None:
+    """A process's output is not also listed as its own direct input (caught as a cycle) and
+    a project's (region, process) has a capacity row to say what new capacity costs."""
+    cap_keys = set(zip(typed["capacity"]["region"], typed["capacity"]["process"], strict=True))
+    for row, rec in typed["projects"].iterrows():
+        if (rec["region"], rec["process"]) not in cap_keys:
+            problems.append(
+                Problem(
+                    where["projects"],
+                    f"project in {rec['region']}/{rec['process']} has no capacity row",
+                    f"add a capacity row for region {rec['region']}, process {rec['process']} "
+                    "(existing 0 if none operates yet)",
+                    int(row),
+                    "process",
+                )
+            )
+
+
+CHECKS = (
+    check_duplicate_keys,
+    check_references,
+    check_blocs,
+    check_recipe_cycles,
+    check_producible_demand,
+    check_demand_years,
+    check_inputs_produced,
+)
+
+
+# ---------------------------------------------------------------------------------------
+# assembly
+
+
+def _indexed(df: pd.DataFrame, spec: Table) -> pd.DataFrame:
+    out = df.reset_index(drop=True).set_index(list(spec.key))
+    for col in spec.columns:
+        if col.name in out.columns and col.kind in (Kind.NUMBER,):
+            out[col.name] = pd.to_numeric(out[col.name]).astype(float)
+        elif col.name in out.columns and col.kind is Kind.INTEGER:
+            out[col.name] = out[col.name].astype("int64")
+        elif col.name in out.columns and col.kind is Kind.BOOL:
+            out[col.name] = out[col.name].astype(bool)
+    return out
+
+
+def expand_routes(routes: pd.DataFrame, regions: list[str], commodities: list[str]) -> pd.DataFrame:
+    """Expand '*' rows into explicit arcs; the more specific row wins; drop self-arcs.
+
+    Specificity = number of non-wildcard fields; among equal, the later row wins.
+    """
+    best: dict[tuple[str, str, str], tuple[int, int, float, float | None, str]] = {}
+    for order, rec in enumerate(routes.itertuples(index=False)):
+        exps = regions if rec.exporter == WILDCARD else [rec.exporter]
+        imps = regions if rec.importer == WILDCARD else [rec.importer]
+        coms = commodities if rec.commodity == WILDCARD else [rec.commodity]
+        spec = sum(x != WILDCARD for x in (rec.exporter, rec.importer, rec.commodity))
+        mf = None if rec.max_flow is None or pd.isna(rec.max_flow) else float(rec.max_flow)
+        for e in exps:
+            for i in imps:
+                if e == i:
+                    continue
+                for c in coms:
+                    key = (e, i, c)
+                    cur = best.get(key)
+                    if cur is None or (spec, order) >= (cur[0], cur[1]):
+                        best[key] = (spec, order, float(rec.cost), mf, rec.source)
+    idx = pd.MultiIndex.from_tuples(sorted(best), names=["exporter", "importer", "commodity"])
+    data = [best[k] for k in idx]
+    return pd.DataFrame(
+        {
+            "cost": [d[2] for d in data],
+            "max_flow": pd.array([d[3] for d in data], dtype="Float64").astype(float),
+            "source": [d[4] for d in data],
+        },
+        index=idx,
+    )
+
+
+def _assemble(typed: Typed, origin: str) -> Dataset:
+    t = {spec.name: _indexed(typed[spec.name], spec) for spec in TABLES}
+    regions = list(t["regions"].index)
+    commodities = list(t["commodities"].index)
+    routes = expand_routes(typed["routes"], regions, commodities)
+    return Dataset(
+        regions=t["regions"],
+        commodities=t["commodities"],
+        processes=t["processes"],
+        process_inputs=t["process_inputs"],
+        capacity=t["capacity"],
+        projects=t["projects"],
+        demand=t["demand"].sort_index(),
+        routes=routes,
+        origin=origin,
+    )
+
+
+__all__ = ["load_dataset", "dataset_from_frames", "expand_routes", "TABLES_BY_NAME"]
