@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
+
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _TRUE = {"true", "yes", "y", "1", "t"}
@@ -22,8 +24,8 @@ _FALSE = {"false", "no", "n", "0", "f"}
 
 
 def is_blank(cell: object) -> bool:
-    """True for an empty cell (None, NaN, or only whitespace)."""
-    if cell is None:
+    """True for an empty cell (None, NaN, pandas' NA/NaT, or only whitespace)."""
+    if cell is None or cell is pd.NA or cell is pd.NaT:
         return True
     if isinstance(cell, float) and math.isnan(cell):
         return True
@@ -76,7 +78,7 @@ def to_bool(cell: object) -> tuple[bool | None, str | None]:
 
 def to_id(cell: object, allow_wildcard: bool = False) -> tuple[str | None, str | None]:
     """An identifier: starts with a letter or digit; then letters, digits, '_', '-', '.'."""
-    if isinstance(cell, float) and cell == int(cell):
+    if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
     text = str(cell).strip()
     if allow_wildcard and text == "*":
