@@ -1,0 +1,51 @@
+"""The plan LP, built as an ordered list of constraint families (one function each)."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from optimize.model.capacity import add_budgets, add_builds, add_production_limits
+from optimize.model.flows import add_balances, add_flows, add_restrictions, add_unserved
+from optimize.model.objective import add_objective
+from optimize.model.targets import (
+    add_cutoff_balances,
+    add_cutoff_operations,
+    add_targets,
+    target_rows,
+)
+from optimize.sets import ModelData
+
+
+def add_elastic_slacks(m: pyo.ConcreteModel, d: ModelData, elastic: bool) -> None:
+    """overrun_* >= 0 on budget rows and shortfall[c,t] >= 0 on target rows. Fixed at 0 unless
+    ``elastic``: an elastic model always solves and shows which target or budget gives way."""
+    years = [t for t in d.years if d.spend.get(t)]
+    m.overrun_year = pyo.Var(years, domain=pyo.NonNegativeReals)
+    m.overrun_total = pyo.Var(domain=pyo.NonNegativeReals)
+    m.overrun_chain = pyo.Var(
+        [(ch, t) for ch in d.budget_chain for t in years], domain=pyo.NonNegativeReals
+    )
+    m.shortfall = pyo.Var(sorted(target_rows(d)), domain=pyo.NonNegativeReals)
+    if not elastic:
+        for var in (m.overrun_year, m.overrun_chain, m.shortfall):
+            var.fix(0.0)
+        m.overrun_total.fix(0.0)
+
+
+def build_model(d: ModelData, elastic: bool = False) -> pyo.ConcreteModel:
+    """The plan LP for one scenario. Reads like the formulation: decisions, capacity, nominal
+    operations, the cutoff state and its targets, budgets, objective."""
+    m = pyo.ConcreteModel(name="autarky-plan")
+    add_elastic_slacks(m, d, elastic)
+    add_builds(m, d)
+    add_production_limits(m, d)
+    add_flows(m, d)
+    add_unserved(m, d)
+    add_balances(m, d)
+    add_restrictions(m, d)
+    add_cutoff_operations(m, d)
+    add_cutoff_balances(m, d)
+    add_targets(m, d)
+    add_budgets(m, d)
+    add_objective(m, d)
+    return m

@@ -1,0 +1,74 @@
+"""Capacity: builds, their delayed and ramped arrival, production limits, and budgets."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from optimize.sets import Key3, ModelData
+
+
+def capacity_expr(m: pyo.ConcreteModel, d: ModelData, key: Key3) -> pyo.Expression | float:
+    """cap[r,p,t] = existing + projects online by t
+    + sum over builds b started in tau with tau + lead <= t < tau + lead + lifetime of
+      build[b] * ramp(t - tau - lead)."""
+    fixed = d.fixed_cap.get(key, 0.0)
+    terms = d.online.get(key)
+    if not terms:
+        return fixed
+    return fixed + sum(f * m.build[b] for b, f in terms)
+
+
+def add_builds(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """build[r,p,tau] >= 0: new capacity started in year tau in a planner region (output units
+    per year), at most max_build[r,p] per year; only start years whose output arrives within
+    the horizon are indexed."""
+    m.build = pyo.Var(d.builds, domain=pyo.NonNegativeReals, bounds=lambda m, *b: (0, d.build_ub[b]))
+
+
+def add_production_limits(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """prod[r,p,t] <= cap[r,p,t] for every (region, process, year) that can have capacity
+    (nominal state: the world's capacity serving the planner's demand)."""
+    m.prod = pyo.Var(d.prod_keys, domain=pyo.NonNegativeReals)
+    with_builds = [k for k in d.prod_keys if k in d.online]
+    for k in d.prod_keys:
+        if k not in d.online:
+            m.prod[k].setub(d.fixed_cap[k])
+    m.prod_limit = pyo.Constraint(
+        with_builds, rule=lambda m, *k: m.prod[k] <= capacity_expr(m, d, k)
+    )
+
+
+def spend_expr(m: pyo.ConcreteModel, d: ModelData, year: int, chain: str | None = None):
+    """Capex paid in ``year`` (USD): each build's capex spread evenly over its lead time."""
+    items = d.spend.get(year, [])
+    if chain is not None:
+        items = [(b, c) for b, c in items if d.chain_of[d.output_of[b[1]]] == chain]
+    return sum(c * m.build[b] for b, c in items)
+
+
+def add_budgets(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """Budget rows (USD), each present only when the scenario sets it:
+    spend[t] <= per-year budget for every year with spending;
+    sum_t spend[t] <= total budget;
+    spend[chain, t] <= per-chain per-year budget.
+    Elastic models add an overrun variable to each row (see add_elastic_slacks)."""
+    years = [t for t in d.years if d.spend.get(t)]
+    if d.budget_year is not None:
+        m.budget_year = pyo.Constraint(
+            years, rule=lambda m, t: spend_expr(m, d, t) - m.overrun_year[t] <= d.budget_year
+        )
+    if d.budget_total is not None and years:
+        m.budget_total = pyo.Constraint(
+            expr=sum(spend_expr(m, d, t) for t in years) - m.overrun_total <= d.budget_total
+        )
+    keys = []
+    for ch in d.budget_chain:
+        for t in years:
+            if any(d.chain_of[d.output_of[b[1]]] == ch for b, _ in d.spend[t]):
+                keys.append((ch, t))
+    if keys:
+        m.budget_chain = pyo.Constraint(
+            keys,
+            rule=lambda m, ch, t: spend_expr(m, d, t, ch) - m.overrun_chain[ch, t]
+            <= d.budget_chain[ch],
+        )

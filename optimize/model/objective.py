@@ -1,0 +1,52 @@
+"""The planner's discounted cost."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from optimize.model.capacity import spend_expr
+from optimize.sets import ModelData
+
+# Elastic penalties: a budget overrun costs this many (discounted) USD per USD; a target
+# shortfall costs this multiple of the commodity's value of unserved demand per unit.
+OVERRUN_PENALTY = 10.0
+SHORTFALL_MULTIPLE = 100.0
+
+
+def cost_terms(m: pyo.ConcreteModel, d: ModelData) -> dict[str, object]:
+    """Discounted cost components (USD), each a Pyomo expression:
+    capex     = sum_t df_t * capex paid in t (spread over lead time)
+    fixed_om  = sum_{r,p,t} df_t * fixed_om[r,p] * new capacity online
+    variable  = sum_{r,p,t} df_t * variable_cost[r,p] * prod[r,p,t]
+    trade     = sum_{routes,t} df_t * cost * flow
+    unserved  = sum_{r,c,t} df_t * value_unserved[c] * unserved[r,c,t]."""
+    df = d.discount
+    capex = sum(df[t] * spend_expr(m, d, t) for t in d.years if d.spend.get(t))
+    fom = sum(
+        df[k[2]] * d.fixed_om[(k[0], k[1])] * sum(f * m.build[b] for b, f in terms)
+        for k, terms in d.online.items()
+        if d.fixed_om[(k[0], k[1])] > 0
+    )
+    var = sum(
+        df[t] * d.variable_cost[(r, p)] * m.prod[r, p, t]
+        for r, p, t in d.prod_keys
+        if d.variable_cost[(r, p)] > 0
+    )
+    trade = sum(
+        df[t] * d.arc_cost[a] * m.flow[(*a, t)] for a in d.arcs for t in d.years if d.arc_cost[a]
+    )
+    unserved = sum(df[k[2]] * d.penalty[k[1]] * m.unserved[k] for k in d.demand)
+    return {"capex": capex, "fixed_om": fom, "variable": var, "trade": trade, "unserved": unserved}
+
+
+def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """minimise capex + fixed O&M + variable + trade + unserved penalty (all discounted),
+    plus, in an elastic model, the penalties on budget overruns and target shortfalls."""
+    total = sum(cost_terms(m, d).values())
+    elastic = OVERRUN_PENALTY * (
+        sum(m.overrun_year.values()) + m.overrun_total + sum(m.overrun_chain.values())
+    ) + sum(
+        SHORTFALL_MULTIPLE * max(d.penalty.get(c, 0.0), 1.0) * v
+        for (c, _t), v in m.shortfall.items()
+    )
+    m.cost = pyo.Objective(expr=total + elastic, sense=pyo.minimize)

@@ -1,0 +1,214 @@
+"""Solve a scenario's plan; diagnose an infeasible one; search the earliest feasible years.
+
+Repeated solves live here, beside the model: the diagnosis re-solves an elastic copy and
+relaxed variants; the earliest-year search re-uses one compiled model and only moves target
+right-hand sides.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+
+import pandas as pd
+
+from network.dataset import Dataset
+from network.validate import load_dataset
+from optimize.model import build_model
+from optimize.model.targets import target_demand, target_rows
+from optimize.results import Diagnosis, PlanResult, read_result
+from optimize.scenario import Scenario, Target, check_against
+from optimize.sets import ModelData, build_model_data
+from optimize.solve import Solved, Status, compile_and_solve
+
+Progress = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def solve_model_data(d: ModelData, sc: Scenario, elastic: bool = False) -> Solved:
+    t0 = time.perf_counter()
+    m = build_model(d, elastic=elastic)
+    return compile_and_solve(m, sc.solver, build_s=time.perf_counter() - t0)
+
+
+def run_plan(
+    sc: Scenario, data: Dataset | None = None, progress: Progress = _noop
+) -> PlanResult:
+    """Load the data (unless given), build, solve, and read the plan. An infeasible plan comes
+    back with status INFEASIBLE, the elastic plan's tables, and a diagnosis."""
+    if data is None:
+        progress("loading")
+        data = load_dataset(sc.dataset_path)
+    check_against(sc, data)
+    progress("building")
+    d = build_model_data(data, sc)
+    progress("solving")
+    solved = solve_model_data(d, sc)
+    if solved.status is Status.INFEASIBLE:
+        progress("diagnosing")
+        elastic = solve_model_data(d, sc, elastic=True)
+        diagnosis = diagnose(data, sc, d, elastic)
+        result = read_result(data, sc, d, elastic, diagnosis)
+        return dataclasses.replace(result, status=Status.INFEASIBLE)
+    progress("reading results")
+    return read_result(data, sc, d, solved)
+
+
+# ---------------------------------------------------------------------------------------
+# infeasibility
+
+
+def _slacks(d: ModelData, s: Solved) -> list[tuple[str, str, int, float]]:
+    """Non-zero elastic slacks: (kind, item, year, amount) with target amounts as shares."""
+    m = s.model
+    out = []
+    for (c, t), v in m.shortfall.items():
+        x = float(v.value or 0.0)
+        dem = target_demand(d, c, t)
+        if x > 1e-6 * max(1.0, dem):
+            out.append(("target", c, t, x / dem if dem else 0.0))
+    for t, v in m.overrun_year.items():
+        if float(v.value or 0.0) > 1.0:
+            out.append(("budget", "per-year budget", t, float(v.value)))
+    if float(m.overrun_total.value or 0.0) > 1.0:
+        out.append(("budget", "total budget", d.years[-1], float(m.overrun_total.value)))
+    for (ch, t), v in m.overrun_chain.items():
+        if float(v.value or 0.0) > 1.0:
+            out.append(("budget", f"{ch} budget", t, float(v.value)))
+    return out
+
+
+def relaxations(data: Dataset, sc: Scenario) -> dict[str, tuple[Dataset, Scenario]]:
+    """Variants with one kind of limit lifted, to name the one that binds."""
+    unlimited = sc.model_copy(update={"budget": type(sc.budget)()})
+    cap = data.capacity.copy()
+    cap["max_build"] = cap["max_build"].where(cap["max_build"] <= 0, cap["max_build"] * 1e6)
+    no_limit = dataclasses.replace(data, capacity=cap)
+    cap2 = cap.copy()
+    cap2["lead_time"] = 0
+    no_lead = dataclasses.replace(data, capacity=cap2)
+    return {
+        "budget": (data, unlimited),
+        "build limit": (no_limit, unlimited),
+        "lead time": (no_lead, unlimited),
+    }
+
+
+def binding_limit(data: Dataset, sc: Scenario, feasible: Callable[[Dataset, Scenario], bool]) -> str:
+    """The first limit whose removal makes ``feasible`` true: budget, then build limit (with
+    budget lifted), then lead time (with both lifted); else the bloc has no buildable supply
+    chain for it (a process or input that only the rival can provide)."""
+    for name, (dd, ss) in relaxations(data, sc).items():
+        if feasible(dd, ss):
+            return name
+    return "no buildable supply"
+
+
+def diagnose(data: Dataset, sc: Scenario, d: ModelData, elastic: Solved) -> tuple[Diagnosis, ...]:
+    """Which targets and budgets the elastic plan had to break, by how much, from which year,
+    and which limit binds for each target."""
+    slacks = _slacks(d, elastic)
+    first: dict[tuple[str, str], tuple[int, float]] = {}
+    for kind, item, t, amount in slacks:
+        key = (kind, item)
+        if key not in first:
+            first[key] = (t, amount)
+        else:
+            first[key] = (min(first[key][0], t), max(first[key][1], amount))
+    out = []
+    for (kind, item), (t, amount) in sorted(first.items(), key=lambda kv: (kv[1][0], kv[0])):
+        if kind == "target":
+            share = d.target_share.get((item, t), 0.0)
+
+            def feasible(dd: Dataset, ss: Scenario, c: str = item, share: float = share) -> bool:
+                probe = ss.model_copy(
+                    update={"targets": [Target(commodities=[c], share=share, from_year=t)]}
+                )
+                dd2 = build_model_data(dd, probe)
+                return solve_model_data(dd2, probe).status is Status.OPTIMAL
+
+            binding = binding_limit(data, sc, feasible)
+            msg = (
+                f"target for {item}: {100 * share:.0f}% from {t} cannot be met; "
+                f"short by up to {100 * amount:.1f} percentage points (first short in {t}); "
+                f"binding: {binding}"
+            )
+        else:
+            binding = "budget"
+            msg = f"{item} exceeded by {amount / 1e9:.3f} USD bn in {t} to meet the targets"
+        out.append(Diagnosis(kind, item, t, amount, binding, msg))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------
+# earliest feasible year
+
+
+def earliest_years(
+    sc: Scenario, data: Dataset | None = None, share: float | None = None,
+    progress: Progress = _noop,
+) -> pd.DataFrame:
+    """For each critical commodity the planner demands (and the chain as a whole), the earliest
+    year from which ``share`` (default: the scenario's threshold) of its demand can be servable
+    without the rival every year to the horizon's end, within the scenario's budgets; and the
+    limit that prevents the year before. One compiled model; the search moves target rows'
+    right-hand sides only (feasibility is monotone in the start year).
+    """
+    data = data or load_dataset(sc.dataset_path)
+    check_against(sc, data)
+    share = sc.threshold if share is None else share
+    probe = sc.model_copy(
+        update={"targets": [Target(commodities="critical", share=share, from_year=sc.years[0])]}
+    )
+    d = build_model_data(data, probe)
+    rows = target_rows(d)
+    solved = solve_model_data(d, probe)
+    m = solved.model
+    commodities = sorted({c for c, _ in rows})
+
+    def activate(active: set[str], year: int) -> bool:
+        for (c, t), con in m.target.items():
+            on = c in active and t >= year
+            solved.set_row_lower(con, share * target_demand(d, c, t) if on else 0.0)
+        return solved.resolve() is Status.OPTIMAL
+
+    def search(active: set[str]) -> int | None:
+        years = d.years
+        if not activate(active, years[-1]):
+            return None
+        lo, hi = 0, len(years) - 1  # years[hi] feasible
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if activate(active, years[mid]):
+                hi = mid
+            else:
+                lo = mid + 1
+        return years[hi]
+
+    out = []
+    for c in [*commodities, None]:
+        label = c or "(chain)"
+        progress(f"searching {label}")
+        active = set(commodities) if c is None else {c}
+        year = search(active)
+        binding = ""
+        if year is None or year > d.years[0]:
+            before = d.years[-1] if year is None else year - 1
+
+            def feasible(dd: Dataset, ss: Scenario, act: set[str] = active, y: int = before) -> bool:
+                probe2 = ss.model_copy(
+                    update={"targets": [Target(commodities=sorted(act), share=share, from_year=y)]}
+                )
+                return solve_model_data(build_model_data(dd, probe2), probe2).status is Status.OPTIMAL
+
+            binding = binding_limit(data, sc, feasible)
+        else:
+            binding = "none (met from the first year)"
+        out.append((label, year, binding))
+    return pd.DataFrame(out, columns=["commodity", "earliest_year", "binding"]).set_index(
+        "commodity"
+    )

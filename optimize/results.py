@@ -1,0 +1,234 @@
+"""Typed plan results: tidy DataFrames with named indices, read off a solved model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from network.cutoff import CHAIN, CutoffLP
+from network.dataset import Dataset
+from optimize.model.capacity import capacity_expr
+from optimize.model.objective import cost_terms
+from optimize.model.targets import target_demand
+from optimize.scenario import Scenario
+from optimize.sets import ModelData
+from optimize.solve import Solved, Status
+
+EPS = 1e-7
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Why a plan cannot be met: which target or limit gives way, by how much, from when."""
+
+    kind: str  # "target" or "budget"
+    item: str  # commodity, or budget name
+    first_year: int
+    amount: float  # target: share points short (0-1); budget: USD over
+    binding: str  # "lead time", "build limit", "budget", "no buildable supply", ...
+    message: str
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """Everything a plan says. Money in USD (discounted where the column says so)."""
+
+    scenario: Scenario
+    status: Status
+    objective: float  # discounted USD
+    costs: pd.Series  # component -> discounted USD
+    builds: pd.DataFrame  # (region, process, year): capacity, capex_usd, commodity, online_year
+    spend: pd.DataFrame  # (year): spend_usd, budget_usd
+    capacity: pd.DataFrame  # (region, process, year): capacity, new_capacity
+    production: pd.DataFrame  # (region, process, year): production
+    flows: pd.DataFrame  # (exporter, importer, commodity, year): flow
+    unserved: pd.DataFrame  # (region, commodity, year): demand, unserved
+    cutoff: pd.DataFrame  # (commodity, year): cutoff_share
+    timeline: pd.DataFrame  # (commodity): year, share_last_year
+    chain_year: int | None
+    target_prices: pd.DataFrame  # (commodity, year): usd_per_unit, usd_per_pct_point
+    budget_prices: pd.DataFrame  # (year): usd_per_usd
+    sizes: dict[str, float] = field(default_factory=dict)
+    diagnosis: tuple[Diagnosis, ...] = ()
+    assumptions: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.OPTIMAL
+
+
+def _frame(rows: list[tuple], index: list[str], columns: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=index + columns)
+    return df.set_index(index).sort_index() if len(index) else df
+
+
+def plan_capacity(m: pyo.ConcreteModel, d: ModelData) -> pd.Series:
+    """Capacity of every (region, process) in every year under the solved plan."""
+    rows = []
+    for k in d.prod_keys:
+        rows.append((*k, float(pyo.value(capacity_expr(m, d, k)))))
+    s = _frame(rows, ["region", "process", "year"], ["capacity"])["capacity"]
+    return s
+
+
+def timeline_from_cutoff(cutoff: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """First year from which each commodity's cutoff share stays >= threshold (None if never).
+
+    ``cutoff`` has index (commodity, year) and a column cutoff_share.
+    """
+    rows = []
+    for c, grp in cutoff["cutoff_share"].groupby(level="commodity", sort=False):
+        s = grp.droplevel("commodity").sort_index()
+        ok = s >= threshold - 1e-9
+        year = None
+        for y in s.index[::-1]:
+            if not ok[y]:
+                break
+            year = int(y)
+        rows.append((c, year, float(s.iloc[-1])))
+    return pd.DataFrame(rows, columns=["commodity", "year", "share_last_year"]).set_index(
+        "commodity"
+    )
+
+
+def cutoff_table(
+    data: Dataset, sc: Scenario, cap: pd.Series, years: list[int]
+) -> pd.DataFrame:
+    """Per year and critical commodity the planner demands: the cutoff share on ``cap``
+    (index region, process, year), plus the chain-wide share."""
+    from network.cutoff import availability, bloc_demand
+
+    lp = CutoffLP.build(data, sc.planner, set(data.regions_of(sc.rival)))
+    avail = availability(data, sc.planner, sc.rival, sc.neutral_share)
+    rows = []
+    for t in years:
+        cap_t = cap.xs(t, level="year") if t in cap.index.get_level_values("year") else cap.iloc[:0]
+        dem = bloc_demand(data, sc.planner, t)
+        for c in data.critical:
+            if c in set(dem.index.get_level_values("commodity")):
+                rows.append((c, t, lp.solve(cap_t, avail, dem, c)))
+        if len(dem):
+            rows.append((CHAIN, t, lp.solve(cap_t, avail, dem, None)))
+    return pd.DataFrame(rows, columns=["commodity", "year", "cutoff_share"]).set_index(
+        ["commodity", "year"]
+    )
+
+
+def read_result(
+    data: Dataset,
+    sc: Scenario,
+    d: ModelData,
+    solved: Solved,
+    diagnosis: tuple[Diagnosis, ...] = (),
+) -> PlanResult:
+    """Tables of a solved plan (values must be loaded into the model)."""
+    m = solved.model
+    val = pyo.value
+    costs = pd.Series({k: float(val(v)) for k, v in cost_terms(m, d).items()}, name="usd")
+    costs.index.name = "component"
+    lead = d.lead_time
+    builds = _frame(
+        [
+            (*b, v, v * d.capex[(b[0], b[1])], d.output_of[b[1]], b[2] + lead[(b[0], b[1])])
+            for b in d.builds
+            if (v := float(m.build[b].value or 0.0)) > EPS
+        ],
+        ["region", "process", "year"],
+        ["capacity", "capex_usd", "commodity", "online_year"],
+    )
+    spend_rows = []
+    for t in d.years:
+        s = sum(c * float(m.build[b].value or 0.0) for b, c in d.spend.get(t, []))
+        spend_rows.append((t, s, d.budget_year if d.budget_year is not None else float("nan")))
+    spend = _frame(spend_rows, ["year"], ["spend_usd", "budget_usd"])
+    cap = plan_capacity(m, d)
+    new_cap = {
+        k: sum(f * float(m.build[b].value or 0.0) for b, f in terms) for k, terms in d.online.items()
+    }
+    capacity = cap.to_frame()
+    capacity["new_capacity"] = [new_cap.get(k, 0.0) for k in capacity.index]
+    production = _frame(
+        [(*k, float(m.prod[k].value or 0.0)) for k in d.prod_keys],
+        ["region", "process", "year"],
+        ["production"],
+    )
+    flows = _frame(
+        [
+            (*k, v)
+            for k in m.flow
+            if (v := float(m.flow[k].value or 0.0)) > EPS
+        ],
+        ["exporter", "importer", "commodity", "year"],
+        ["flow"],
+    )
+    unserved = _frame(
+        [(*k, q, float(m.unserved[k].value or 0.0)) for k, q in d.demand.items()],
+        ["region", "commodity", "year"],
+        ["demand", "unserved"],
+    )
+    cutoff = cutoff_table(data, sc, cap, d.years)
+    timeline = timeline_from_cutoff(cutoff, sc.threshold)
+    chain_year = (
+        timeline.loc[CHAIN, "year"] if CHAIN in timeline.index else None
+    )
+    chain_year = None if chain_year is None or pd.isna(chain_year) else int(chain_year)
+    tp_rows = []
+    if hasattr(m, "target"):
+        for (c, t), con in m.target.items():
+            if d.target_share.get((c, t), 0.0) <= 0:
+                continue
+            dual = solved.dual(con)
+            tp_rows.append((c, t, dual, dual * 0.01 * target_demand(d, c, t)))
+    target_prices = _frame(
+        tp_rows, ["commodity", "year"], ["usd_per_unit", "usd_per_pct_point"]
+    )
+    bp_rows = []
+    if hasattr(m, "budget_year"):
+        for t, con in m.budget_year.items():
+            bp_rows.append((t, -solved.dual(con)))
+    budget_prices = _frame(bp_rows, ["year"], ["usd_per_usd"])
+    sizes = {
+        "variables": solved.n_vars,
+        "constraints": solved.n_rows,
+        "nonzeros": solved.nnz,
+        "build_s": solved.timings.build_s,
+        "compile_s": solved.timings.compile_s,
+        "solve_s": solved.timings.solve_s,
+    }
+    return PlanResult(
+        scenario=sc,
+        status=solved.status,
+        objective=solved.objective,
+        costs=costs,
+        builds=builds,
+        spend=spend,
+        capacity=capacity,
+        production=production,
+        flows=flows,
+        unserved=unserved,
+        cutoff=cutoff,
+        timeline=timeline,
+        chain_year=chain_year,
+        target_prices=target_prices,
+        budget_prices=budget_prices,
+        sizes=sizes,
+        diagnosis=diagnosis,
+        assumptions=assumptions_of(data),
+    )
+
+
+def assumptions_of(data: Dataset) -> tuple[str, ...]:
+    """Rows of the dataset whose source says they are assumptions, as 'table: key: source'."""
+    out = []
+    for name in ("regions", "commodities", "processes", "process_inputs", "capacity",
+                 "projects", "demand", "routes"):
+        df = getattr(data, name)
+        if "source" not in df.columns:
+            continue
+        mask = df["source"].astype(str).str.lower().str.startswith("assumption")
+        for key, src in df.loc[mask, "source"].items():
+            k = "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
+            out.append(f"{name}: {k}: {src}")
+    return tuple(out)

@@ -1,0 +1,239 @@
+"""Scenario files: what to plan, for whom, against whom, with what money and rules.
+
+A scenario is YAML, read with ``yaml.safe_load`` (no tags that build objects) and validated
+with pydantic: unknown keys are refused with the nearest known key suggested, wrong types name
+the key path. Money is in USD bn, shares in [0, 1], years are calendar years.
+
+Example::
+
+    name: baseline
+    dataset: ../default            # relative to this file
+    horizon: {first: 2025, last: 2040}
+    planner: US
+    rival: CN
+    budget: {per_year_usd_bn: 5}
+    targets:
+      - {commodities: critical, share: 0.95, from_year: 2032}
+    restrictions:
+      - {name: April 2025 licensing, commodities: [dytb_oxide], from_year: 2025, max_share: 0.5}
+"""
+
+from __future__ import annotations
+
+import difflib
+from enum import Enum
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from network.errors import InputError, Problem
+
+CRITICAL = "critical"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Horizon(_Strict):
+    first: int = Field(ge=1990, le=2100, description="First planning year.")
+    last: int = Field(ge=1990, le=2100, description="Last planning year.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Horizon:
+        if self.last < self.first:
+            raise ValueError(f"last ({self.last}) is before first ({self.first})")
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first, self.last + 1))
+
+
+class Budget(_Strict):
+    """Limits on the planner's capital spending (capex, spread over each build's lead time)."""
+
+    per_year_usd_bn: float | None = Field(default=None, ge=0)
+    total_usd_bn: float | None = Field(default=None, ge=0)
+    per_chain_per_year_usd_bn: dict[str, float] = Field(default_factory=dict)
+
+
+class Target(_Strict):
+    """From ``from_year`` on, ``share`` of the planner's demand for each listed commodity must
+    be servable in the cutoff state (no supply from the rival)."""
+
+    commodities: Literal["critical"] | list[str] = CRITICAL
+    share: float = Field(gt=0, le=1)
+    from_year: int
+    name: str = ""
+
+
+class Restriction(_Strict):
+    """The rival caps its exports of ``commodities`` to the planner's bloc from ``from_year`` to
+    ``to_year``: ``max_share`` of the bloc's use of each (0 = a ban). ``extraterritorial``
+    extends the cap to exports from neutral regions (goods carrying the rival's inputs)."""
+
+    name: str = ""
+    commodities: list[str]
+    from_year: int
+    to_year: int | None = None
+    max_share: float = Field(default=0.0, ge=0, le=1)
+    extraterritorial: bool = False
+    source: str = ""
+
+
+class SolverMethod(str, Enum):
+    CHOOSE = "choose"
+    SIMPLEX = "simplex"
+    IPM = "ipm"
+
+
+class SolverOptions(_Strict):
+    method: SolverMethod = SolverMethod.CHOOSE
+    time_limit_s: float | None = Field(default=None, gt=0)
+    threads: int | None = Field(default=None, ge=1)
+    gap: float | None = Field(default=None, ge=0)
+
+
+class Scenario(_Strict):
+    name: str
+    description: str = ""
+    dataset: str
+    horizon: Horizon
+    planner: str
+    rival: str
+    discount_rate: float = Field(default=0.05, ge=0, le=1)
+    neutral_share: float = Field(default=1.0, ge=0, le=1)
+    threshold: float = Field(default=0.95, gt=0, le=1)
+    budget: Budget = Field(default_factory=Budget)
+    targets: list[Target] = Field(default_factory=list)
+    restrictions: list[Restriction] = Field(default_factory=list)
+    value_unserved: dict[str, float] = Field(default_factory=dict)
+    solver: SolverOptions = Field(default_factory=SolverOptions)
+    game: dict[str, Any] | None = None
+    sweep: dict[str, Any] | None = None
+    # where the file was read from; dataset paths are relative to it
+    base_dir: str = Field(default=".", exclude=True)
+
+    @model_validator(mode="after")
+    def _sides(self) -> Scenario:
+        if self.planner == self.rival:
+            raise ValueError(f"planner and rival are both '{self.planner}'")
+        return self
+
+    @property
+    def dataset_path(self) -> Path:
+        p = Path(self.dataset)
+        return p if p.is_absolute() else Path(self.base_dir) / p
+
+    @property
+    def years(self) -> list[int]:
+        return self.horizon.years
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file. Raises InputError naming every bad key."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(Problem(str(p), "no such scenario file", "give a .yaml scenario file"))
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise InputError(
+            Problem(p.name, f"not valid YAML ({getattr(exc, 'problem', exc)})",
+                    "fix the YAML syntax", row=row)
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError(Problem(p.name, "not UTF-8 text", "save as UTF-8")) from None
+    if not isinstance(raw, dict):
+        raise InputError(Problem(p.name, "the file is not a mapping of keys", "see docs/scenario.md"))
+    return scenario_from_dict(raw, where=p.name, base_dir=str(p.parent))
+
+
+def scenario_from_dict(raw: dict[str, Any], where: str = "scenario", base_dir: str = ".") -> Scenario:
+    """Validate a scenario given as a dict (e.g. from a workbook's Scenario sheet)."""
+    try:
+        return Scenario.model_validate({**raw, "base_dir": base_dir})
+    except ValidationError as exc:
+        raise InputError(_problems(exc, where), title="invalid scenario") from None
+
+
+def _problems(exc: ValidationError, where: str) -> list[Problem]:
+    out = []
+    for e in exc.errors():
+        loc = ".".join(str(x) for x in e["loc"])
+        if e["type"] == "extra_forbidden":
+            model = _model_at(e["loc"][:-1])
+            known = list(model.model_fields) if model else []
+            near = difflib.get_close_matches(str(e["loc"][-1]), known, n=1)
+            fix = f"did you mean '{near[0]}'?" if near else f"known keys: {', '.join(known)}"
+            out.append(Problem(where, f"unknown key '{loc}'", fix))
+        elif e["type"] == "missing":
+            out.append(Problem(where, f"key '{loc}' is missing", "add it (see docs/scenario.md)"))
+        else:
+            value = e.get("input")
+            shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+            out.append(Problem(where, f"key '{loc}' = {shown}: {e['msg']}", "correct the value"))
+    return out
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    model: type[BaseModel] = Scenario
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        ann = field.annotation
+        inner = getattr(ann, "__args__", (ann,))
+        found = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if found is None:
+            return None
+        model = found
+    return model
+
+
+def check_against(scenario: Scenario, data: Any) -> None:
+    """Refuse a scenario that names blocs or commodities the dataset does not have."""
+    where = f"scenario '{scenario.name}'"
+    problems: list[Problem] = []
+    for key in ("planner", "rival"):
+        bloc = getattr(scenario, key)
+        if bloc not in data.blocs:
+            problems.append(
+                Problem(where, f"{key} '{bloc}' is not a bloc of the dataset",
+                        f"use one of {', '.join(data.blocs)}")
+            )
+    known = set(data.commodities.index)
+    named: list[tuple[str, str]] = []
+    for i, t in enumerate(scenario.targets):
+        if t.commodities != CRITICAL:
+            named += [(f"targets.{i}.commodities", c) for c in t.commodities]
+        if not scenario.horizon.first <= t.from_year <= scenario.horizon.last:
+            problems.append(
+                Problem(where, f"targets.{i}.from_year {t.from_year} is outside the horizon "
+                        f"{scenario.horizon.first}-{scenario.horizon.last}",
+                        "choose a year within the horizon")
+            )
+    for i, r in enumerate(scenario.restrictions):
+        named += [(f"restrictions.{i}.commodities", c) for c in r.commodities]
+    named += [("value_unserved", c) for c in scenario.value_unserved]
+    for key, c in named:
+        if c not in known:
+            near = difflib.get_close_matches(c, sorted(known), n=1)
+            fix = f"did you mean '{near[0]}'?" if near else "use a commodity id of the dataset"
+            problems.append(Problem(where, f"{key}: unknown commodity '{c}'", fix))
+    chains = set(data.commodities["chain"])
+    for ch in scenario.budget.per_chain_per_year_usd_bn:
+        if ch not in chains:
+            problems.append(
+                Problem(where, f"budget.per_chain_per_year_usd_bn: unknown chain '{ch}'",
+                        f"use one of {', '.join(sorted(chains))}")
+            )
+    if problems:
+        raise InputError(problems, title="scenario does not fit the dataset")

@@ -1,0 +1,262 @@
+"""Sparse index sets and plain-float parameters of the plan LP, derived once from the data.
+
+Only combinations that can carry something are indexed: capacity rows that exist, build
+years whose output arrives within the horizon, routes whose exporter can produce the commodity
+and whose importer uses it, demand that is positive. Everything here is plain Python (lists of
+tuples, dicts of floats) so that building the Pyomo model is a straight walk over lists.
+
+The nominal state serves the planner bloc's final demand; every region's capacity is available
+to it (other regions' own consumption is not modelled), and the rival's exports are capped by
+the scenario's restrictions. The cutoff state serves the bloc's targeted demand with the rival
+removed and other non-bloc regions at the neutral share.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from network.cutoff import availability
+from network.dataset import Dataset
+from optimize.scenario import CRITICAL, Scenario
+
+Key2 = tuple[str, str]
+Key3 = tuple[str, str, int]
+Arc = tuple[str, str, str]
+
+
+def discount_factor(rate: float, year: int, base_year: int) -> float:
+    """Present-value factor of a cost in ``year``, discounted to ``base_year``.
+
+    >>> round(discount_factor(0.05, 2027, 2025), 6)
+    0.907029
+    """
+    return (1.0 + rate) ** -(year - base_year)
+
+
+def ramp_factor(years_online: int, ramp_years: int) -> float:
+    """Share of nominal capacity available in the ``years_online``-th year of output (0 = first).
+
+    >>> [ramp_factor(k, 2) for k in range(4)]
+    [0.3333333333333333, 0.6666666666666666, 1.0, 1.0]
+    >>> ramp_factor(0, 0)
+    1.0
+    """
+    return min(1.0, (years_online + 1) / (ramp_years + 1))
+
+
+def spend_profile(build_year: int, lead_time: int) -> list[tuple[int, float]]:
+    """Years in which a build's capex is paid and the share paid in each: evenly over the lead
+    time, starting in the decision year; all at once when the lead time is 0.
+
+    >>> spend_profile(2026, 2)
+    [(2026, 0.5), (2027, 0.5)]
+    >>> spend_profile(2026, 0)
+    [(2026, 1.0)]
+    """
+    n = max(1, lead_time)
+    return [(build_year + k, 1.0 / n) for k in range(n)]
+
+
+@dataclass
+class ModelData:
+    """Everything the model builder needs, as sparse lists and float dicts."""
+
+    years: list[int]
+    planner_regions: list[str]
+    rival_regions: list[str]
+    discount: dict[int, float]
+    # capacity
+    cap_keys: list[Key2]  # (region, process) rows of the capacity table
+    output_of: dict[str, str]  # process -> output commodity
+    recipe: dict[str, dict[str, float]]  # process -> {input commodity: amount per output}
+    chain_of: dict[str, str]  # commodity -> chain
+    fixed_cap: dict[Key3, float]  # existing + projects online, (region, process, year)
+    builds: list[Key3]  # (region, process, start year) that may be decided
+    build_ub: dict[Key3, float]
+    capex: dict[Key2, float]
+    fixed_om: dict[Key2, float]
+    variable_cost: dict[Key2, float]
+    lead_time: dict[Key2, int]
+    online: dict[Key3, list[tuple[Key3, float]]]  # (r,p,t) -> [(build, factor)]
+    spend: dict[int, list[tuple[Key3, float]]]  # year -> [(build, USD per unit built)]
+    prod_keys: list[Key3]  # (region, process, year) that may produce
+    # trade
+    arcs: list[Arc]
+    arc_cost: dict[Arc, float]
+    arc_max: dict[Arc, float]
+    # demand
+    demand: dict[Key3, float]  # planner regions only, positive
+    penalty: dict[str, float]  # commodity -> USD per unit unserved
+    # cutoff state
+    avail: dict[str, float]
+    cut_prod_keys: list[Key3]
+    cut_arcs: list[Arc]
+    target_commodities: list[str]
+    served_keys: list[Key3]  # (region, commodity, year) of the planner's targeted demand
+    target_share: dict[tuple[str, int], float]  # (commodity, year) -> required share (0: none)
+    # restrictions
+    banned: set[tuple[Arc, int]] = field(default_factory=set)
+    capped: dict[tuple[str, int], tuple[float, list[Arc]]] = field(default_factory=dict)
+    # budgets (USD)
+    budget_year: float | None = None
+    budget_total: float | None = None
+    budget_chain: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def first_year(self) -> int:
+        return self.years[0]
+
+
+def build_model_data(data: Dataset, sc: Scenario) -> ModelData:
+    """Derive the LP's index sets and parameters from a validated dataset and scenario."""
+    years = sc.years
+    first, last = years[0], years[-1]
+    planner = data.regions_of(sc.planner)
+    rival = data.regions_of(sc.rival)
+    planner_set, rival_set = set(planner), set(rival)
+    cap = data.capacity
+    output_of = {p: str(c) for p, c in data.processes["output"].items()}
+    recipe = data.recipe
+    chain_of = {c: str(ch) for c, ch in data.commodities["chain"].items()}
+
+    cap_keys: list[Key2] = list(cap.index)
+    capex = {k: float(v) for k, v in cap["capex"].items()}
+    fixed_om = {k: float(v) for k, v in cap["fixed_om"].items()}
+    variable_cost = {k: float(v) for k, v in cap["variable_cost"].items()}
+    lead = {k: int(v) for k, v in cap["lead_time"].items()}
+    ramp = {k: int(v) for k, v in cap["ramp_years"].items()}
+    life = {k: int(v) for k, v in cap["lifetime"].items()}
+    max_build = {k: float(v) for k, v in cap["max_build"].items()}
+    existing = {k: float(v) for k, v in cap["existing"].items()}
+
+    # fixed capacity: existing + projects online (full from their first year)
+    proj_by_key: dict[Key2, list[tuple[int, float]]] = defaultdict(list)
+    for rec in data.projects.itertuples():
+        proj_by_key[(rec.region, rec.process)].append((int(rec.first_year), float(rec.capacity)))
+    fixed_cap: dict[Key3, float] = {}
+    for k in cap_keys:
+        for t in years:
+            v = existing[k] + sum(c for y, c in proj_by_key.get(k, ()) if y <= t)
+            if v > 0:
+                fixed_cap[(*k, t)] = v
+
+    # builds: planner regions, positive build limit, output arriving within the horizon
+    builds: list[Key3] = []
+    online: dict[Key3, list[tuple[Key3, float]]] = defaultdict(list)
+    spend: dict[int, list[tuple[Key3, float]]] = defaultdict(list)
+    for k in cap_keys:
+        r, p = k
+        if r not in planner_set or max_build[k] <= 0:
+            continue
+        for tau in range(first, last - lead[k] + 1):
+            b = (r, p, tau)
+            builds.append(b)
+            start = tau + lead[k]
+            for t in range(start, min(last, start + life[k] - 1) + 1):
+                online[(r, p, t)].append((b, ramp_factor(t - start, ramp[k])))
+            for t, frac in spend_profile(tau, lead[k]):
+                spend[t].append((b, capex[k] * frac))
+    build_ub = {b: max_build[(b[0], b[1])] for b in builds}
+    prod_keys = sorted(set(fixed_cap) | set(online))
+
+    # demand of the planner bloc
+    dem = data.demand_in(years)
+    demand: dict[Key3, float] = {
+        (r, c, int(t)): float(q) for (r, c, t), q in dem.items() if r in planner_set and q > 0
+    }
+    penalty = {c: float(v) for c, v in data.commodities["value_unserved"].items()}
+    penalty.update({c: float(v) for c, v in sc.value_unserved.items()})
+
+    # routes: exporter can produce the commodity, importer uses it
+    produces: set[Key2] = {(r, output_of[p]) for (r, p, _t) in prod_keys}
+    uses: set[Key2] = {(r, c) for (r, c, _t) in demand}
+    for r, p, _t in prod_keys:
+        uses.update((r, c) for c in recipe[p])
+    arcs: list[Arc] = []
+    arc_cost: dict[Arc, float] = {}
+    arc_max: dict[Arc, float] = {}
+    for (e, i, c), rec in zip(data.routes.index, data.routes.itertuples(), strict=True):
+        if (e, c) in produces and (i, c) in uses:
+            a = (e, i, c)
+            arcs.append(a)
+            arc_cost[a] = float(rec.cost)
+            if rec.max_flow == rec.max_flow:  # not NaN
+                arc_max[a] = float(rec.max_flow)
+
+    # cutoff state
+    avail = availability(data, sc.planner, sc.rival, sc.neutral_share)
+    cut_prod_keys = [k for k in prod_keys if avail[k[0]] > 0]
+    cut_arcs = [a for a in arcs if a[0] not in rival_set and a[1] not in rival_set]
+    target_commodities: list[str] = []
+    target_share: dict[tuple[str, int], float] = {}
+    for tg in sc.targets:
+        coms = data.critical if tg.commodities == CRITICAL else list(tg.commodities)
+        for c in coms:
+            if c not in target_commodities:
+                target_commodities.append(c)
+            for t in years:
+                if t >= tg.from_year:
+                    target_share[(c, t)] = max(target_share.get((c, t), 0.0), tg.share)
+    served_keys = [k for k in demand if k[1] in set(target_commodities)]
+
+    # restrictions on the rival's exports into the bloc
+    banned: set[tuple[Arc, int]] = set()
+    capped: dict[tuple[str, int], tuple[float, list[Arc]]] = {}
+    for rs in sc.restrictions:
+        senders = rival_set | (
+            {r for r, s in avail.items() if 0 < s and r not in planner_set}
+            if rs.extraterritorial
+            else set()
+        )
+        to_year = rs.to_year if rs.to_year is not None else last
+        for c in rs.commodities:
+            into = [a for a in arcs if a[2] == c and a[0] in senders and a[1] in planner_set]
+            for t in years:
+                if not rs.from_year <= t <= to_year or not into:
+                    continue
+                if rs.max_share <= 0:
+                    banned.update((a, t) for a in into)
+                else:
+                    prev = capped.get((c, t))
+                    share = rs.max_share if prev is None else min(prev[0], rs.max_share)
+                    arcs_c = sorted(set(into) | set(prev[1] if prev else []))
+                    capped[(c, t)] = (share, arcs_c)
+
+    bn = 1e9
+    return ModelData(
+        years=years,
+        planner_regions=planner,
+        rival_regions=rival,
+        discount={t: discount_factor(sc.discount_rate, t, first) for t in years},
+        cap_keys=cap_keys,
+        output_of=output_of,
+        recipe=recipe,
+        chain_of=chain_of,
+        fixed_cap=fixed_cap,
+        builds=builds,
+        build_ub=build_ub,
+        capex=capex,
+        fixed_om=fixed_om,
+        variable_cost=variable_cost,
+        lead_time=lead,
+        online=dict(online),
+        spend=dict(spend),
+        prod_keys=prod_keys,
+        arcs=arcs,
+        arc_cost=arc_cost,
+        arc_max=arc_max,
+        demand=demand,
+        penalty=penalty,
+        avail=avail,
+        cut_prod_keys=cut_prod_keys,
+        cut_arcs=cut_arcs,
+        target_commodities=target_commodities,
+        served_keys=served_keys,
+        target_share=target_share,
+        banned=banned,
+        capped=capped,
+        budget_year=None if sc.budget.per_year_usd_bn is None else sc.budget.per_year_usd_bn * bn,
+        budget_total=None if sc.budget.total_usd_bn is None else sc.budget.total_usd_bn * bn,
+        budget_chain={k: v * bn for k, v in sc.budget.per_chain_per_year_usd_bn.items()},
+    )
