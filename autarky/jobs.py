@@ -1,0 +1,496 @@
+"""The job store: one row per ``autarky run`` (or game, or sweep variant) in an SQLite file.
+
+A job gets a time-sortable id, its own output folder ``<out>/<job-id>/`` and a row in
+``<out>/jobs.sqlite`` that says what it computed (kind, scenario, inputs hash), who is computing
+it (pid, host) and how it ended (status, objective, error). Status moves once, from ``running``
+to one final state; the store refuses any other move, and an SQL trigger refuses it too.
+
+Concurrency: the database runs in WAL mode with a busy timeout, every write is one short
+``BEGIN IMMEDIATE`` transaction on a fresh connection, so several processes (a sweep's workers,
+two analysts' shells) can start and finish jobs on the same store at once. WAL needs a local
+filesystem; do not put the store on a network share.
+
+Typical use from a CLI command::
+
+    store = JobStore(out / "jobs.sqlite")
+    store.reap_stale()
+    job = store.start("run", scenario.name, digest, out)
+    with job_guard(store, job):
+        result = solve(...)          # Ctrl-C / SIGTERM -> interrupted, exit 130 / 143
+        write_plan(job.out_dir / "plan.xlsx", result)
+        store.finish(job.id, JobStatus.DONE, objective=result.objective)
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from types import FrameType
+
+DEFAULT_STORE_NAME = "jobs.sqlite"
+BUSY_TIMEOUT_S = 30.0
+SCHEMA_VERSION = 1
+EXIT_INTERRUPTED = 130
+"""Exit code after Ctrl-C (128 + SIGINT); SIGTERM exits with 143 (128 + SIGTERM)."""
+
+_ID_ATTEMPTS = 20
+
+
+class JobStatus(StrEnum):
+    """Where a job is: ``RUNNING`` until it ends, then exactly one final state."""
+
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    INFEASIBLE = "infeasible"
+    INTERRUPTED = "interrupted"
+    TIME_LIMIT = "time_limit"
+
+    @property
+    def is_final(self) -> bool:
+        """True for every state but RUNNING.
+
+        >>> JobStatus.DONE.is_final, JobStatus.RUNNING.is_final
+        (True, False)
+        """
+        return self is not JobStatus.RUNNING
+
+
+class UnknownJob(KeyError):
+    """No job with this id in the store."""
+
+    def __init__(self, job_id: str, store: Path) -> None:
+        super().__init__(job_id)
+        self.job_id = job_id
+        self.store = store
+
+    def __str__(self) -> str:
+        return f"no job {self.job_id!r} in {self.store}"
+
+
+class JobStateError(RuntimeError):
+    """A status change the store refuses, e.g. finishing a job that already finished."""
+
+
+class JobInterrupted(KeyboardInterrupt):
+    """Raised inside a :func:`job_guard` block when the process receives SIGTERM."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@dataclass(frozen=True)
+class Job:
+    """One row of the job store. Times are timezone-aware UTC."""
+
+    id: str
+    kind: str
+    scenario: str
+    inputs_hash: str
+    status: JobStatus
+    started: datetime
+    ended: datetime | None
+    pid: int
+    host: str
+    objective: float | None
+    out_dir: Path
+    error: str | None
+    sweep_id: str | None
+    variant: str | None
+
+    @property
+    def duration_s(self) -> float | None:
+        """Seconds from start to end; None while running."""
+        if self.ended is None:
+            return None
+        return (self.ended - self.started).total_seconds()
+
+
+_COLUMNS = tuple(f.name for f in fields(Job))
+"""Job fields are the table's columns, in this order."""
+_SELECT = ", ".join(_COLUMNS)
+_FINAL = ", ".join(f"'{s.value}'" for s in JobStatus if s.is_final)
+_SCHEMA = (
+    f"""CREATE TABLE IF NOT EXISTS jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        scenario TEXT NOT NULL,
+        inputs_hash TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', {_FINAL})),
+        started TEXT NOT NULL,
+        ended TEXT,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        proc_start INTEGER,
+        objective REAL,
+        out_dir TEXT NOT NULL,
+        error TEXT,
+        sweep_id TEXT,
+        variant TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS jobs_by_started ON jobs (started)",
+    "CREATE INDEX IF NOT EXISTS jobs_by_inputs ON jobs (inputs_hash, status)",
+    "CREATE INDEX IF NOT EXISTS jobs_by_sweep ON jobs (sweep_id)",
+    """CREATE TRIGGER IF NOT EXISTS jobs_final_is_final
+        BEFORE UPDATE OF status ON jobs WHEN OLD.status != 'running'
+        BEGIN SELECT RAISE(ABORT, 'job status is final'); END""",
+)
+
+
+class JobStore:
+    """The jobs of one output folder, in an SQLite file (created with its schema if missing)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path).absolute()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")  # persistent: stored in the file
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                found = conn.execute("PRAGMA user_version").fetchone()[0]
+                if found > SCHEMA_VERSION:
+                    raise JobStateError(
+                        f"{self.path} has job store schema {found}; this autarky reads "
+                        f"{SCHEMA_VERSION}. Upgrade autarky or use another --jobs path."
+                    )
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def start(
+        self,
+        kind: str,
+        scenario: str,
+        inputs_hash: str,
+        out_root: Path,
+        *,
+        sweep_id: str | None = None,
+        variant: str | None = None,
+    ) -> Job:
+        """Record a running job of this process and create its empty folder ``out_root/<id>/``.
+
+        The id is ``YYYYMMDD-HHMMSS-<6 hex>`` (UTC), so ids sort by start second. Both the id
+        and the folder are unique even with many processes starting jobs at once.
+        """
+        if not kind:
+            raise ValueError("job kind must not be empty")
+        out_root = Path(out_root).absolute()
+        out_root.mkdir(parents=True, exist_ok=True)
+        for _ in range(_ID_ATTEMPTS):
+            started = _utcnow()
+            job_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+            job = Job(
+                id=job_id,
+                kind=kind,
+                scenario=scenario,
+                inputs_hash=inputs_hash,
+                status=JobStatus.RUNNING,
+                started=started,
+                ended=None,
+                pid=os.getpid(),
+                host=socket.gethostname(),
+                objective=None,
+                out_dir=out_root / job_id,
+                error=None,
+                sweep_id=sweep_id,
+                variant=variant,
+            )
+            try:
+                job.out_dir.mkdir(exist_ok=False)
+            except FileExistsError:
+                continue
+            try:
+                inserted = self._insert(job)
+            except BaseException:
+                job.out_dir.rmdir()
+                raise
+            if inserted:
+                return job
+            job.out_dir.rmdir()  # id taken by a job whose folder lives under another out_root
+        raise JobStateError(f"could not allocate a unique job id in {self.path}")
+
+    def finish(
+        self,
+        job_id: str,
+        status: JobStatus,
+        objective: float | None = None,
+        error: str | None = None,
+    ) -> Job:
+        """Move a running job to the final ``status``; return the updated job.
+
+        Raises UnknownJob for an unknown id and JobStateError if the job already ended or
+        ``status`` is not final.
+        """
+        job = self._finish_if_running(job_id, status, objective, error)
+        if job is None:
+            current = self.get(job_id)
+            raise JobStateError(
+                f"job {job_id} already ended as {current.status.value}; "
+                f"cannot change it to {JobStatus(status).value}"
+            )
+        return job
+
+    def get(self, job_id: str) -> Job:
+        """The job with this id; UnknownJob if there is none."""
+        with self._connect() as conn:
+            row = conn.execute(f"SELECT {_SELECT} FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise UnknownJob(job_id, self.path)
+        return _job(row)
+
+    def list(self, limit: int | None = None, sweep_id: str | None = None) -> list[Job]:
+        """Jobs newest first, optionally only the ``limit`` newest or one sweep's variants."""
+        sql = f"SELECT {_SELECT} FROM jobs"
+        params: tuple[object, ...] = ()
+        if sweep_id is not None:
+            sql += " WHERE sweep_id = ?"
+            params = (sweep_id,)
+        sql += " ORDER BY started DESC, rowid DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
+        with self._connect() as conn:
+            return [_job(row) for row in conn.execute(sql, params)]
+
+    def find_done(self, inputs_hash: str, kind: str | None = None) -> Job | None:
+        """The newest ``done`` job with these inputs (and kind, if given), or None."""
+        sql = f"SELECT {_SELECT} FROM jobs WHERE inputs_hash = ? AND status = ?"
+        params: tuple[object, ...] = (inputs_hash, JobStatus.DONE.value)
+        if kind is not None:
+            sql += " AND kind = ?"
+            params += (kind,)
+        sql += " ORDER BY started DESC, rowid DESC LIMIT 1"
+        with self._connect() as conn:
+            row = conn.execute(sql, params).fetchone()
+        return None if row is None else _job(row)
+
+    def reap_stale(self) -> list[Job]:
+        """Mark ``interrupted`` the running jobs of this host whose process is gone.
+
+        A process is gone if its pid no longer exists, is a zombie, or (on Linux) now belongs
+        to a process that started at another time than the one that recorded the job. Jobs of
+        other hosts are left alone: their processes cannot be checked from here. On Windows
+        nothing is reaped (no cheap, harmless liveness check).
+        """
+        host = socket.gethostname()
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT id, pid, proc_start FROM jobs WHERE status = ? AND host = ?",
+                (JobStatus.RUNNING.value, host),
+            ).fetchall()
+        reaped = []
+        for job_id, pid, proc_start in rows:
+            if _process_alive(pid, proc_start):
+                continue
+            job = self._finish_if_running(
+                job_id,
+                JobStatus.INTERRUPTED,
+                None,
+                f"process {pid} on {host} ended without "
+                "recording a final status (killed or crashed)",
+            )
+            if job is not None:
+                reaped.append(job)
+        return reaped
+
+    def _insert(self, job: Job) -> bool:
+        """Insert a new job row; False if its id is already taken."""
+        row = _row(job) | {"proc_start": _process_start(job.pid)}
+        names = ", ".join(row)
+        with self._write() as conn:
+            cursor = conn.execute(
+                f"INSERT INTO jobs ({names}) VALUES ({', '.join(':' + n for n in row)}) "
+                "ON CONFLICT (id) DO NOTHING",
+                row,
+            )
+            return cursor.rowcount == 1
+
+    def _finish_if_running(
+        self, job_id: str, status: JobStatus, objective: float | None, error: str | None
+    ) -> Job | None:
+        """Finish the job if it is running; None if it already ended. UnknownJob if absent."""
+        if not JobStatus(status).is_final:
+            raise JobStateError(f"{status.value!r} is not a final status")
+        with self._write() as conn:
+            changed = conn.execute(
+                "UPDATE jobs SET status = ?, ended = ?, objective = ?, error = ? "
+                "WHERE id = ? AND status = ?",
+                (status.value, _iso(_utcnow()), objective, error, job_id, JobStatus.RUNNING.value),
+            ).rowcount
+        if changed == 1:
+            return self.get(job_id)
+        self.get(job_id)  # raises UnknownJob if there is no such job
+        return None
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A fresh autocommit connection: cheap in SQLite, and safe across fork and threads."""
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taking the write lock up front (waits up to the timeout)."""
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+
+@contextmanager
+def job_guard(store: JobStore, job: Job) -> Iterator[Job]:
+    """Make sure ``job`` never stays ``running`` after the block, whatever happens in it.
+
+    The block sets the real outcome with ``store.finish`` (done, infeasible, time_limit ...).
+    If it does not, the guard records:
+
+    * Ctrl-C (KeyboardInterrupt) or SIGTERM: ``interrupted``, then ``SystemExit(128 + signal)``,
+      i.e. exit code 130 for Ctrl-C and 143 for SIGTERM;
+    * any other exception: ``failed`` with ``"<ExceptionType>: <message>"``, exception re-raised;
+    * a normal end without a final status: ``failed`` ("ended without recording ...").
+
+    SIGTERM is turned into :class:`JobInterrupted` only while the block runs, and only in the
+    main thread (Python delivers signals there); the previous handler is restored afterwards.
+    Python runs signal handlers between bytecodes, so a long call into a C solver notices the
+    signal when that call returns.
+    """
+    in_main = threading.current_thread() is threading.main_thread()
+    fired: list[int] = []
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+        if not fired:  # a second SIGTERM while recording the first one is ignored
+            fired.append(signum)
+            raise JobInterrupted(signum)
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm) if in_main else None
+    try:
+        yield job
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, JobInterrupted) else signal.SIGINT.value
+        name = signal.Signals(signum).name
+        with _deferred_sigint(in_main):
+            store._finish_if_running(job.id, JobStatus.INTERRUPTED, None, f"interrupted by {name}")
+        raise SystemExit(128 + signum) from exc
+    except BaseException as exc:
+        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        with _deferred_sigint(in_main):
+            store._finish_if_running(job.id, JobStatus.FAILED, None, message)
+        raise
+    else:
+        store._finish_if_running(
+            job.id, JobStatus.FAILED, None, "job ended without recording a final status"
+        )
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _deferred_sigint(in_main: bool) -> Iterator[None]:
+    """Ignore a second Ctrl-C while the guard records the outcome, so the record is written."""
+    if not in_main:
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    """Fixed-width UTC ISO text, so text order is time order: 2026-11-21T14:30:12.000123+00:00."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _row(job: Job) -> dict[str, object]:
+    """The job as SQL column values (the inverse of :func:`_job`)."""
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "scenario": job.scenario,
+        "inputs_hash": job.inputs_hash,
+        "status": job.status.value,
+        "started": _iso(job.started),
+        "ended": None if job.ended is None else _iso(job.ended),
+        "pid": job.pid,
+        "host": job.host,
+        "objective": job.objective,
+        "out_dir": str(job.out_dir),
+        "error": job.error,
+        "sweep_id": job.sweep_id,
+        "variant": job.variant,
+    }
+
+
+def _job(row: tuple[object, ...]) -> Job:
+    """A job from a ``SELECT {_SELECT}`` row (the inverse of :func:`_row`)."""
+    values = dict(zip(_COLUMNS, row, strict=True))
+    values["status"] = JobStatus(values["status"])
+    values["started"] = datetime.fromisoformat(str(values["started"]))
+    if values["ended"] is not None:
+        values["ended"] = datetime.fromisoformat(str(values["ended"]))
+    values["out_dir"] = Path(str(values["out_dir"]))
+    return Job(**values)  # type: ignore[arg-type]
+
+
+def _proc_stat(pid: int) -> tuple[str, int] | None:
+    """(state letter, start time in clock ticks since boot) from /proc, or None off Linux."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()  # the command name may contain spaces
+    return fields[0], int(fields[19])  # fields 3 and 22 of proc(5)
+
+
+def _process_start(pid: int) -> int | None:
+    stat = _proc_stat(pid)
+    return None if stat is None else stat[1]
+
+
+def _process_alive(pid: int, proc_start: int | None) -> bool:
+    """Whether the process that recorded a job (same host) is still running."""
+    if os.name == "nt":
+        return True  # os.kill(pid, 0) would terminate the process on Windows
+    if pid <= 0:
+        return False  # os.kill(0, ...) would address our own process group
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # exists, owned by another user
+    stat = _proc_stat(pid)
+    if stat is None:
+        return True  # no /proc (macOS): the pid exists, trust it
+    state, started = stat
+    if state == "Z":
+        return False
+    return proc_start is None or started == proc_start
