@@ -100,13 +100,22 @@ def network(
             "year": year,
             "neutral_share": neutral_share,
             "dependence": [
-                {"commodity": c, "demand": _num(r.demand), "cutoff_share": r.cutoff_share,
-                 "dependence": r.dependence}
+                {
+                    "commodity": c,
+                    "demand": _num(r.demand),
+                    "cutoff_share": r.cutoff_share,
+                    "dependence": r.dependence,
+                }
                 for c, r in shares.iterrows()
             ],
             "choke_points": [
-                {"region": k[0], "process": k[1], "worst_commodity": r.worst_commodity,
-                 "share_lost": r.share_lost, "chain_share_lost": r.chain_share_lost}
+                {
+                    "region": k[0],
+                    "process": k[1],
+                    "worst_commodity": r.worst_commodity,
+                    "share_lost": r.share_lost,
+                    "chain_share_lost": r.chain_share_lost,
+                }
                 for k, r in chokes.iterrows()
             ],
         }
@@ -134,3 +143,43 @@ def _num(x: float) -> float | None:
 
 def main() -> None:  # pragma: no cover
     app()
+
+
+@app.command()
+@user_errors
+def earliest(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    share: Annotated[
+        float | None, typer.Option(help="Share to reach (default: the scenario's threshold).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Earliest year each critical commodity (and the whole chain) can be made independent of
+    the rival within the scenario's budget, and what binds before that year."""
+    from autarky.report import earliest_table
+    from optimize.plan import earliest_years
+    from optimize.scenario import load_scenario
+
+    sc = load_scenario(scenario)
+    df = earliest_years(sc, share=share)
+    if as_json:
+        rows = [
+            {
+                "commodity": c,
+                "earliest_year": None
+                if r.earliest_year != r.earliest_year
+                else int(r.earliest_year),
+                "binding": r.binding,
+            }
+            for c, r in df.iterrows()
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    pct = 100 * (share if share is not None else sc.threshold)
+    out.print(
+        earliest_table(
+            df,
+            f"Earliest self-sufficiency ({pct:.0f}%) of {sc.planner} "
+            f"without {sc.rival}, scenario '{sc.name}'",
+        )
+    )

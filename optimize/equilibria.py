@@ -22,9 +22,12 @@ vertices are enumerated directly: every choice of d linearly independent binding
 constraints in d dimensions is solved and kept when feasible. That is C(m + n, m) small solves
 per polytope, fine for the games here (a handful of strategies per side).
 
-Cross-check methods (nashpy): ``"support"`` (support enumeration) and ``"lemke"`` (Lemke-
-Howson from every initial label). Both are exact only on nondegenerate games; Lemke-Howson
-also finds only a subset of the equilibria. Whatever the method, every candidate is verified
+Cross-check methods: ``"support"``, our support enumeration over equal-size supports
+(I, J): solve A[I, J] y_J = v 1, sum y_J = 1 and x_I^T B[I, J] = u 1^T, sum x_I = 1, keep
+x, y >= 0 within tolerance; complete on nondegenerate games only. (nashpy 0.0.43's support
+enumeration tests ``prob >= 0`` exactly and drops equilibria whose zero entries come out as
+-1e-17, so it is not used.) ``"lemke"``, nashpy's Lemke-Howson from every initial label: a
+subset of the equilibria, on nondegenerate games. Whatever the method, every candidate is verified
 as a mutual best response within tolerance, snapped (|p| < tol -> 0, renormalised),
 deduplicated, and sorted: pure equilibria first, then by descending probabilities of the
 US strategies in order, then of China's.
@@ -109,7 +112,7 @@ def equilibria(a: np.ndarray, b: np.ndarray, method: str = "vertex") -> list[Equ
     """All extreme Nash equilibria of (A, B), deduplicated, verified and sorted (see module).
 
     ``method`` is ``"vertex"`` (default; complete on every game), ``"support"`` or
-    ``"lemke"`` (nashpy, for cross-checks; see the module docstring for their limits).
+    ``"lemke"`` (for cross-checks; see the module docstring for their limits).
 
     >>> a = np.array([[0.0, -1.0], [1.0, -10.0]])  # chicken: row 0 = swerve
     >>> for e in equilibria(a, a.T):
@@ -126,9 +129,9 @@ def equilibria(a: np.ndarray, b: np.ndarray, method: str = "vertex") -> list[Equ
     if method == "vertex":
         candidates = _vertex_candidates(a, b)
     elif method == "support":
-        candidates = _nashpy_candidates(a, b, "support")
+        candidates = _support_candidates(a, b)
     elif method == "lemke":
-        candidates = _nashpy_candidates(a, b, "lemke")
+        candidates = _lemke_candidates(a, b)
     else:
         raise ValueError(f"unknown method {method!r}; use one of {METHODS}")
     found: list[tuple[np.ndarray, np.ndarray]] = []
@@ -211,20 +214,45 @@ def _vertex_candidates(a: np.ndarray, b: np.ndarray) -> list[tuple[np.ndarray, n
     return out
 
 
-def _nashpy_candidates(a: np.ndarray, b: np.ndarray,
-                       method: str) -> list[tuple[np.ndarray, np.ndarray]]:
+def _indifferent(m: np.ndarray) -> np.ndarray | None:
+    """Probabilities p over the columns of the k x k matrix m making all rows of m p equal."""
+    k = m.shape[0]
+    system = np.block([[m, -np.ones((k, 1))], [np.ones((1, k)), np.zeros((1, 1))]])
+    sv = np.linalg.svd(system, compute_uv=False)
+    if sv[-1] <= 1e-10 * sv[0]:
+        return None
+    return np.linalg.solve(system, np.r_[np.zeros(k), 1.0])[:k]
+
+
+def _support_candidates(a: np.ndarray, b: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    m, n = a.shape
+    out = []
+    for k in range(1, min(m, n) + 1):
+        for rows in combinations(range(m), k):
+            for cols in combinations(range(n), k):
+                y_part = _indifferent(a[np.ix_(rows, cols)])
+                x_part = _indifferent(b[np.ix_(rows, cols)].T)
+                if y_part is None or x_part is None:
+                    continue
+                if y_part.min() < -TOL or x_part.min() < -TOL:
+                    continue
+                x, y = np.zeros(m), np.zeros(n)
+                x[list(rows)], y[list(cols)] = x_part, y_part
+                out.append((x, y))
+    return out
+
+
+def _lemke_candidates(a: np.ndarray, b: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     game = nashpy.Game(a, b)
+    out = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nashpy warns on degenerate games; we verify instead
-        if method == "support":
-            return [(x, y) for x, y in game.support_enumeration()]
-        out = []
         for label in range(sum(a.shape)):
             try:
                 out.append(game.lemke_howson(initial_dropped_label=label))
             except (ValueError, IndexError, np.linalg.LinAlgError):
                 continue
-        return out
+    return out
 
 
 def _dominates(e: Equilibrium, f: Equilibrium, tol: float) -> bool:

@@ -35,9 +35,7 @@ def solve_model_data(d: ModelData, sc: Scenario, elastic: bool = False) -> Solve
     return compile_and_solve(m, sc.solver, build_s=time.perf_counter() - t0)
 
 
-def run_plan(
-    sc: Scenario, data: Dataset | None = None, progress: Progress = _noop
-) -> PlanResult:
+def run_plan(sc: Scenario, data: Dataset | None = None, progress: Progress = _noop) -> PlanResult:
     """Load the data (unless given), build, solve, and read the plan. An infeasible plan comes
     back with status INFEASIBLE, the elastic plan's tables, and a diagnosis."""
     if data is None:
@@ -98,7 +96,9 @@ def relaxations(data: Dataset, sc: Scenario) -> dict[str, tuple[Dataset, Scenari
     }
 
 
-def binding_limit(data: Dataset, sc: Scenario, feasible: Callable[[Dataset, Scenario], bool]) -> str:
+def binding_limit(
+    data: Dataset, sc: Scenario, feasible: Callable[[Dataset, Scenario], bool]
+) -> str:
     """The first limit whose removal makes ``feasible`` true: budget, then build limit (with
     budget lifted), then lead time (with both lifted); else the bloc has no buildable supply
     chain for it (a process or input that only the rival can provide)."""
@@ -124,7 +124,9 @@ def diagnose(data: Dataset, sc: Scenario, d: ModelData, elastic: Solved) -> tupl
         if kind == "target":
             share = d.target_share.get((item, t), 0.0)
 
-            def feasible(dd: Dataset, ss: Scenario, c: str = item, share: float = share) -> bool:
+            def feasible(
+                dd: Dataset, ss: Scenario, c: str = item, share: float = share, t: int = t
+            ) -> bool:
                 probe = ss.model_copy(
                     update={"targets": [Target(commodities=[c], share=share, from_year=t)]}
                 )
@@ -149,7 +151,9 @@ def diagnose(data: Dataset, sc: Scenario, d: ModelData, elastic: Solved) -> tupl
 
 
 def earliest_years(
-    sc: Scenario, data: Dataset | None = None, share: float | None = None,
+    sc: Scenario,
+    data: Dataset | None = None,
+    share: float | None = None,
     progress: Progress = _noop,
 ) -> pd.DataFrame:
     """For each critical commodity the planner demands (and the chain as a whole), the earliest
@@ -199,11 +203,15 @@ def earliest_years(
         if year is None or year > d.years[0]:
             before = d.years[-1] if year is None else year - 1
 
-            def feasible(dd: Dataset, ss: Scenario, act: set[str] = active, y: int = before) -> bool:
+            def feasible(
+                dd: Dataset, ss: Scenario, act: set[str] = active, y: int = before
+            ) -> bool:
                 probe2 = ss.model_copy(
                     update={"targets": [Target(commodities=sorted(act), share=share, from_year=y)]}
                 )
-                return solve_model_data(build_model_data(dd, probe2), probe2).status is Status.OPTIMAL
+                return (
+                    solve_model_data(build_model_data(dd, probe2), probe2).status is Status.OPTIMAL
+                )
 
             binding = binding_limit(data, sc, feasible)
         else:

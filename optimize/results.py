@@ -70,7 +70,11 @@ def plan_capacity(m: pyo.ConcreteModel, d: ModelData) -> pd.Series:
     for k in d.prod_keys:
         rows.append((*k, float(pyo.value(capacity_expr(m, d, k)))))
     s = _frame(rows, ["region", "process", "year"], ["capacity"])["capacity"]
-    return s
+    pairs = sorted({(r, p) for r, p, _t in d.prod_keys})
+    full = pd.MultiIndex.from_tuples(
+        [(r, p, t) for r, p in pairs for t in d.years], names=["region", "process", "year"]
+    )
+    return s.reindex(full, fill_value=0.0)
 
 
 def timeline_from_cutoff(cutoff: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -93,18 +97,20 @@ def timeline_from_cutoff(cutoff: pd.DataFrame, threshold: float) -> pd.DataFrame
     )
 
 
-def cutoff_table(
-    data: Dataset, sc: Scenario, cap: pd.Series, years: list[int]
-) -> pd.DataFrame:
+def cutoff_table(data: Dataset, sc: Scenario, cap: pd.Series, years: list[int]) -> pd.DataFrame:
     """Per year and critical commodity the planner demands: the cutoff share on ``cap``
     (index region, process, year), plus the chain-wide share."""
     from network.cutoff import availability, bloc_demand
 
     lp = CutoffLP.build(data, sc.planner, set(data.regions_of(sc.rival)))
     avail = availability(data, sc.planner, sc.rival, sc.neutral_share)
+    by_year = {int(t): g.droplevel("year") for t, g in cap.groupby(level="year")}
+    empty = pd.Series(
+        [], dtype=float, index=pd.MultiIndex.from_tuples([], names=["region", "process"])
+    )
     rows = []
     for t in years:
-        cap_t = cap.xs(t, level="year") if t in cap.index.get_level_values("year") else cap.iloc[:0]
+        cap_t = by_year.get(t, empty)
         dem = bloc_demand(data, sc.planner, t)
         for c in data.critical:
             if c in set(dem.index.get_level_values("commodity")):
@@ -145,7 +151,8 @@ def read_result(
     spend = _frame(spend_rows, ["year"], ["spend_usd", "budget_usd"])
     cap = plan_capacity(m, d)
     new_cap = {
-        k: sum(f * float(m.build[b].value or 0.0) for b, f in terms) for k, terms in d.online.items()
+        k: sum(f * float(m.build[b].value or 0.0) for b, f in terms)
+        for k, terms in d.online.items()
     }
     capacity = cap.to_frame()
     capacity["new_capacity"] = [new_cap.get(k, 0.0) for k in capacity.index]
@@ -155,11 +162,7 @@ def read_result(
         ["production"],
     )
     flows = _frame(
-        [
-            (*k, v)
-            for k in m.flow
-            if (v := float(m.flow[k].value or 0.0)) > EPS
-        ],
+        [(*k, v) for k in m.flow if (v := float(m.flow[k].value or 0.0)) > EPS],
         ["exporter", "importer", "commodity", "year"],
         ["flow"],
     )
@@ -170,9 +173,7 @@ def read_result(
     )
     cutoff = cutoff_table(data, sc, cap, d.years)
     timeline = timeline_from_cutoff(cutoff, sc.threshold)
-    chain_year = (
-        timeline.loc[CHAIN, "year"] if CHAIN in timeline.index else None
-    )
+    chain_year = timeline.loc[CHAIN, "year"] if CHAIN in timeline.index else None
     chain_year = None if chain_year is None or pd.isna(chain_year) else int(chain_year)
     tp_rows = []
     if hasattr(m, "target"):
@@ -181,9 +182,7 @@ def read_result(
                 continue
             dual = solved.dual(con)
             tp_rows.append((c, t, dual, dual * 0.01 * target_demand(d, c, t)))
-    target_prices = _frame(
-        tp_rows, ["commodity", "year"], ["usd_per_unit", "usd_per_pct_point"]
-    )
+    target_prices = _frame(tp_rows, ["commodity", "year"], ["usd_per_unit", "usd_per_pct_point"])
     bp_rows = []
     if hasattr(m, "budget_year"):
         for t, con in m.budget_year.items():
@@ -222,8 +221,16 @@ def read_result(
 def assumptions_of(data: Dataset) -> tuple[str, ...]:
     """Rows of the dataset whose source says they are assumptions, as 'table: key: source'."""
     out = []
-    for name in ("regions", "commodities", "processes", "process_inputs", "capacity",
-                 "projects", "demand", "routes"):
+    for name in (
+        "regions",
+        "commodities",
+        "processes",
+        "process_inputs",
+        "capacity",
+        "projects",
+        "demand",
+        "routes",
+    ):
         df = getattr(data, name)
         if "source" not in df.columns:
             continue

@@ -144,17 +144,25 @@ def load_scenario(path: str | Path) -> Scenario:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         raise InputError(
-            Problem(p.name, f"not valid YAML ({getattr(exc, 'problem', exc)})",
-                    "fix the YAML syntax", row=row)
+            Problem(
+                p.name,
+                f"not valid YAML ({getattr(exc, 'problem', exc)})",
+                "fix the YAML syntax",
+                row=row,
+            )
         ) from None
     except UnicodeDecodeError:
         raise InputError(Problem(p.name, "not UTF-8 text", "save as UTF-8")) from None
     if not isinstance(raw, dict):
-        raise InputError(Problem(p.name, "the file is not a mapping of keys", "see docs/scenario.md"))
+        raise InputError(
+            Problem(p.name, "the file is not a mapping of keys", "see docs/scenario.md")
+        )
     return scenario_from_dict(raw, where=p.name, base_dir=str(p.parent))
 
 
-def scenario_from_dict(raw: dict[str, Any], where: str = "scenario", base_dir: str = ".") -> Scenario:
+def scenario_from_dict(
+    raw: dict[str, Any], where: str = "scenario", base_dir: str = "."
+) -> Scenario:
     """Validate a scenario given as a dict (e.g. from a workbook's Scenario sheet)."""
     try:
         return Scenario.model_validate({**raw, "base_dir": base_dir})
@@ -206,8 +214,11 @@ def check_against(scenario: Scenario, data: Any) -> None:
         bloc = getattr(scenario, key)
         if bloc not in data.blocs:
             problems.append(
-                Problem(where, f"{key} '{bloc}' is not a bloc of the dataset",
-                        f"use one of {', '.join(data.blocs)}")
+                Problem(
+                    where,
+                    f"{key} '{bloc}' is not a bloc of the dataset",
+                    f"use one of {', '.join(data.blocs)}",
+                )
             )
     known = set(data.commodities.index)
     named: list[tuple[str, str]] = []
@@ -216,9 +227,12 @@ def check_against(scenario: Scenario, data: Any) -> None:
             named += [(f"targets.{i}.commodities", c) for c in t.commodities]
         if not scenario.horizon.first <= t.from_year <= scenario.horizon.last:
             problems.append(
-                Problem(where, f"targets.{i}.from_year {t.from_year} is outside the horizon "
-                        f"{scenario.horizon.first}-{scenario.horizon.last}",
-                        "choose a year within the horizon")
+                Problem(
+                    where,
+                    f"targets.{i}.from_year {t.from_year} is outside the horizon "
+                    f"{scenario.horizon.first}-{scenario.horizon.last}",
+                    "choose a year within the horizon",
+                )
             )
     for i, r in enumerate(scenario.restrictions):
         named += [(f"restrictions.{i}.commodities", c) for c in r.commodities]
@@ -232,8 +246,11 @@ def check_against(scenario: Scenario, data: Any) -> None:
     for ch in scenario.budget.per_chain_per_year_usd_bn:
         if ch not in chains:
             problems.append(
-                Problem(where, f"budget.per_chain_per_year_usd_bn: unknown chain '{ch}'",
-                        f"use one of {', '.join(sorted(chains))}")
+                Problem(
+                    where,
+                    f"budget.per_chain_per_year_usd_bn: unknown chain '{ch}'",
+                    f"use one of {', '.join(sorted(chains))}",
+                )
             )
     if problems:
         raise InputError(problems, title="scenario does not fit the dataset")

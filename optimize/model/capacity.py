@@ -22,7 +22,9 @@ def add_builds(m: pyo.ConcreteModel, d: ModelData) -> None:
     """build[r,p,tau] >= 0: new capacity started in year tau in a planner region (output units
     per year), at most max_build[r,p] per year; only start years whose output arrives within
     the horizon are indexed."""
-    m.build = pyo.Var(d.builds, domain=pyo.NonNegativeReals, bounds=lambda m, *b: (0, d.build_ub[b]))
+    m.build = pyo.Var(
+        d.builds, domain=pyo.NonNegativeReals, bounds=lambda m, *b: (0, d.build_ub[b])
+    )
 
 
 def add_production_limits(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -69,6 +71,7 @@ def add_budgets(m: pyo.ConcreteModel, d: ModelData) -> None:
     if keys:
         m.budget_chain = pyo.Constraint(
             keys,
-            rule=lambda m, ch, t: spend_expr(m, d, t, ch) - m.overrun_chain[ch, t]
-            <= d.budget_chain[ch],
+            rule=lambda m, ch, t: (
+                spend_expr(m, d, t, ch) - m.overrun_chain[ch, t] <= d.budget_chain[ch]
+            ),
         )

@@ -77,6 +77,7 @@ def add_restrictions(m: pyo.ConcreteModel, d: ModelData) -> None:
 
     m.restriction = pyo.Constraint(
         list(d.capped),
-        rule=lambda m, c, t: sum(m.flow[(*a, t)] for a in d.capped[c, t][1])
-        <= d.capped[c, t][0] * use(c, t),
+        rule=lambda m, c, t: (
+            sum(m.flow[(*a, t)] for a in d.capped[c, t][1]) <= d.capped[c, t][0] * use(c, t)
+        ),
     )

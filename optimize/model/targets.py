@@ -77,6 +77,8 @@ def add_targets(m: pyo.ConcreteModel, d: ModelData) -> None:
     rows = target_rows(d)
     m.target = pyo.Constraint(
         sorted(rows),
-        rule=lambda m, c, t: sum(m.served[k] for k in rows[c, t]) + m.shortfall[c, t]
-        >= d.target_share.get((c, t), 0.0) * sum(d.demand[k] for k in rows[c, t]),
+        rule=lambda m, c, t: (
+            sum(m.served[k] for k in rows[c, t]) + m.shortfall[c, t]
+            >= d.target_share.get((c, t), 0.0) * sum(d.demand[k] for k in rows[c, t])
+        ),
     )

@@ -1,0 +1,84 @@
+"""Terminal tables for plan results (rich), in the units analysts use."""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich.table import Table
+
+from network.cutoff import CHAIN
+from optimize.results import PlanResult
+
+
+def usd_bn(x: float) -> str:
+    """'1.23' (USD bn) from USD.
+
+    >>> usd_bn(1_234_000_000)
+    '1.234'
+    """
+    return "-" if x != x else f"{x / 1e9:,.3f}"
+
+
+def pct(x: float) -> str:
+    return "-" if x is None or x != x else f"{100 * x:.1f}%"
+
+
+def timeline_table(r: PlanResult) -> Table:
+    sc = r.scenario
+    t = Table(
+        title=f"Substitution timeline: {sc.planner} without {sc.rival} "
+        f"(threshold {100 * sc.threshold:.0f}%, neutral share {sc.neutral_share:g})"
+    )
+    t.add_column("commodity")
+    t.add_column("self-sufficient from", justify="right")
+    first, last = sc.years[0], sc.years[-1]
+    t.add_column(f"share {first}", justify="right")
+    t.add_column(f"share {last}", justify="right")
+    for c, row in r.timeline.iterrows():
+        s = r.cutoff["cutoff_share"].xs(c, level="commodity")
+        year = "never" if pd.isna(row["year"]) else str(int(row["year"]))
+        style = "bold" if c == CHAIN else None
+        t.add_row(str(c), year, pct(s.get(first)), pct(s.get(last)), style=style)
+    return t
+
+
+def summary_table(r: PlanResult) -> Table:
+    t = Table(title=f"Plan '{r.scenario.name}': {r.status.value}", show_header=False)
+    t.add_row("discounted cost, USD bn", usd_bn(r.objective))
+    for k, v in r.costs.items():
+        t.add_row(f"  {k}", usd_bn(v))
+    t.add_row("capex spent (undiscounted), USD bn", usd_bn(float(r.spend["spend_usd"].sum())))
+    t.add_row("chain self-sufficient from", str(r.chain_year) if r.chain_year else "never")
+    for dg in r.diagnosis:
+        t.add_row("[red]cannot be met[/red]", dg.message)
+    return t
+
+
+def builds_table(r: PlanResult, top: int = 15) -> Table:
+    t = Table(title="Largest builds (capacity started)")
+    for col in ("region", "process", "start", "online", "capacity", "capex USD bn"):
+        t.add_column(col, justify="left" if col in ("region", "process") else "right")
+    b = r.builds.sort_values("capex_usd", ascending=False).head(top)
+    for (reg, proc, year), row in b.iterrows():
+        t.add_row(
+            reg,
+            proc,
+            str(year),
+            str(row["online_year"]),
+            f"{row['capacity']:,.1f}",
+            usd_bn(row["capex_usd"]),
+        )
+    return t
+
+
+def earliest_table(df: pd.DataFrame, title: str) -> Table:
+    t = Table(title=title)
+    for col in ("commodity", "earliest year", "what binds before it"):
+        t.add_column(col)
+    for c, row in df.iterrows():
+        y = (
+            "not within horizon"
+            if pd.isna(row["earliest_year"])
+            else str(int(row["earliest_year"]))
+        )
+        t.add_row(str(c), y, row["binding"])
+    return t
