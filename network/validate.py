@@ -95,6 +95,15 @@ def _empty(spec: Table) -> pd.DataFrame:
 def _type_table(spec: Table, table: RawTable, problems: list[Problem]) -> pd.DataFrame:
     frame = table.frame
     present = [str(c) for c in frame.columns]
+    doubled = [c.name for c in spec.columns if present.count(c.name) > 1]
+    for name in doubled:
+        problems.append(
+            Problem(
+                table.where,
+                f"column '{name}' appears {present.count(name)} times in the header",
+                f"keep one column '{name}'",
+            )
+        )
     missing = [c for c in spec.columns if c.name not in present and c.required]
     for col in missing:
         near = difflib.get_close_matches(col.name, present, n=1)
@@ -106,7 +115,7 @@ def _type_table(spec: Table, table: RawTable, problems: list[Problem]) -> pd.Dat
                 f"add a column '{col.name}': {col.description}",
             )
         )
-    if missing:
+    if missing or doubled:
         return _empty(spec)
     out: dict[str, list[object]] = {}
     for col in spec.columns:
@@ -275,7 +284,13 @@ def check_recipe_cycles(typed: Typed, where: Where, problems: list[Problem]) -> 
         if proc in outputs and rec["amount"] and rec["amount"] > 0:
             g.add_edge(c, outputs[proc], process=proc)
             rows[(c, outputs[proc])] = int(row)
+    # simple_cycles' start node and order vary with string hashing: start each cycle at its
+    # earliest recipe row and report cycles in row order, so messages are reproducible
+    found = []
     for cycle in nx.simple_cycles(g):
+        first = min(range(len(cycle)), key=lambda n: rows[(cycle[n], cycle[(n + 1) % len(cycle)])])
+        found.append(cycle[first:] + cycle[:first])
+    for cycle in sorted(found, key=lambda c: (rows[(c[0], c[1 % len(c)])], c)):
         edges = list(zip(cycle, cycle[1:] + cycle[:1], strict=True))
         procs = [g.edges[e]["process"] for e in edges]
         path = " -> ".join([*cycle, cycle[0]])
