@@ -146,6 +146,12 @@ _SCHEMA = (
         BEFORE UPDATE OF status ON jobs WHEN OLD.status != 'running'
         BEGIN SELECT RAISE(ABORT, 'job status is final'); END""",
 )
+_INSERT = f"""INSERT INTO jobs ({_SELECT}, proc_start)
+    VALUES ({", ".join(":" + c for c in (*_COLUMNS, "proc_start"))})
+    ON CONFLICT (id) DO NOTHING"""
+_FINISH = """UPDATE jobs
+    SET status = :status, ended = :ended, objective = :objective, error = :error
+    WHERE id = :id AND status = 'running'"""
 
 
 class JobStore:
@@ -160,10 +166,8 @@ class JobStore:
             try:
                 found = conn.execute("PRAGMA user_version").fetchone()[0]
                 if found > SCHEMA_VERSION:
-                    raise JobStateError(
-                        f"{self.path} has job store schema {found}; this autarky reads "
-                        f"{SCHEMA_VERSION}. Upgrade autarky or use another --jobs path."
-                    )
+                    newer = f"schema {found}; this autarky reads {SCHEMA_VERSION}, upgrade it"
+                    raise JobStateError(f"job store {self.path} has {newer}")
                 for statement in _SCHEMA:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -236,13 +240,11 @@ class JobStore:
         Raises UnknownJob for an unknown id and JobStateError if the job already ended or
         ``status`` is not final.
         """
+        status = JobStatus(status)
         job = self._finish_if_running(job_id, status, objective, error)
         if job is None:
-            current = self.get(job_id)
-            raise JobStateError(
-                f"job {job_id} already ended as {current.status.value}; "
-                f"cannot change it to {JobStatus(status).value}"
-            )
+            ended_as = self.get(job_id).status.value
+            raise JobStateError(f"job {job_id} already ended as {ended_as}, not {status.value}")
         return job
 
     def get(self, job_id: str) -> Job:
@@ -297,13 +299,8 @@ class JobStore:
         for job_id, pid, proc_start in rows:
             if _process_alive(pid, proc_start):
                 continue
-            job = self._finish_if_running(
-                job_id,
-                JobStatus.INTERRUPTED,
-                None,
-                f"process {pid} on {host} ended without "
-                "recording a final status (killed or crashed)",
-            )
+            reason = f"process {pid} on {host} ended without a final status (killed or crashed)"
+            job = self._finish_if_running(job_id, JobStatus.INTERRUPTED, None, reason)
             if job is not None:
                 reaped.append(job)
         return reaped
@@ -311,27 +308,20 @@ class JobStore:
     def _insert(self, job: Job) -> bool:
         """Insert a new job row; False if its id is already taken."""
         row = _row(job) | {"proc_start": _process_start(job.pid)}
-        names = ", ".join(row)
         with self._write() as conn:
-            cursor = conn.execute(
-                f"INSERT INTO jobs ({names}) VALUES ({', '.join(':' + n for n in row)}) "
-                "ON CONFLICT (id) DO NOTHING",
-                row,
-            )
-            return cursor.rowcount == 1
+            return conn.execute(_INSERT, row).rowcount == 1
 
     def _finish_if_running(
         self, job_id: str, status: JobStatus, objective: float | None, error: str | None
     ) -> Job | None:
         """Finish the job if it is running; None if it already ended. UnknownJob if absent."""
-        if not JobStatus(status).is_final:
+        status = JobStatus(status)
+        if not status.is_final:
             raise JobStateError(f"{status.value!r} is not a final status")
+        ended = _iso(_utcnow())
+        values = {"id": job_id, "status": status.value, "ended": ended, "objective": objective}
         with self._write() as conn:
-            changed = conn.execute(
-                "UPDATE jobs SET status = ?, ended = ?, objective = ?, error = ? "
-                "WHERE id = ? AND status = ?",
-                (status.value, _iso(_utcnow()), objective, error, job_id, JobStatus.RUNNING.value),
-            ).rowcount
+            changed = conn.execute(_FINISH, values | {"error": error}).rowcount
         if changed == 1:
             return self.get(job_id)
         self.get(job_id)  # raises UnknownJob if there is no such job

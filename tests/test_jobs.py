@@ -70,7 +70,7 @@ def test_store_from_a_newer_autarky_is_refused(tmp_path: Path) -> None:
     JobStore(path)
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 2")
-    with pytest.raises(JobStateError, match="schema 2; this autarky reads 1"):
+    with pytest.raises(JobStateError, match="has schema 2; this autarky reads 1"):
         JobStore(path)
 
 
