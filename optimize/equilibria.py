@@ -134,16 +134,15 @@ def equilibria(a: np.ndarray, b: np.ndarray, method: str = "vertex") -> list[Equ
         candidates = _lemke_candidates(a, b)
     else:
         raise ValueError(f"unknown method {method!r}; use one of {METHODS}")
-    found: list[tuple[np.ndarray, np.ndarray]] = []
+    found: list[np.ndarray] = []  # each (x, y) stacked as one vector
     for x, y in candidates:
         x, y = _snap(x), _snap(y)
-        if x is None or y is None or not is_equilibrium(a, b, x, y):
-            continue
-        if any(np.allclose(x, fx, atol=1e-7) and np.allclose(y, fy, atol=1e-7) for fx, fy in found):
-            continue
-        found.append((x, y))
-    eqs = [Equilibrium(_frozen(x), _frozen(y), float(x @ a @ y), float(x @ b @ y))
-           for x, y in found]
+        if x is not None and y is not None and is_equilibrium(a, b, x, y):
+            found.append(np.r_[x, y])
+    m = a.shape[0]
+    unique = _unique_rows(np.array(found).reshape(len(found), sum(a.shape)), 1e-7)
+    eqs = [Equilibrium(_frozen(v[:m]), _frozen(v[m:]), float(v[:m] @ a @ v[m:]),
+                       float(v[:m] @ b @ v[m:])) for v in unique]
     return sorted(eqs, key=_order)
 
 
@@ -175,23 +174,40 @@ def _rescale(m: np.ndarray) -> np.ndarray:
     return np.ones_like(m) if span == 0 else 1.0 + (m - m.min()) / span
 
 
+def _unique_rows(rows: np.ndarray, tol: float) -> np.ndarray:
+    """The rows of a 2-D array, each kept once: the first of any group within ``tol`` (max-norm)."""
+    keep: list[int] = []
+    for i in range(len(rows)):
+        if not keep or np.abs(rows[keep] - rows[i]).max(axis=1).min() > tol:
+            keep.append(i)
+    return rows[keep]
+
+
+def _solve_nonsingular(systems: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Solve a stack of square systems; returns (solutions, mask of well-conditioned ones).
+
+    A system counts as singular when its smallest singular value is below 1e-10 times its
+    largest; those rows of the solution are left as NaN.
+    """
+    sv = np.linalg.svd(systems, compute_uv=False)
+    ok = sv[:, -1] > 1e-10 * sv[:, 0]
+    sol = np.full(rhs.shape, np.nan)
+    if ok.any():
+        sol[ok] = np.linalg.solve(systems[ok], rhs[ok][..., None])[..., 0]
+    return sol, ok
+
+
 def _vertices(g: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Vertices of the bounded polytope {z : g z <= h} and, per vertex, its binding rows.
 
-    Every set of d = g.shape[1] rows with a nonsingular submatrix is solved; feasible
-    solutions are kept once (tolerance TOL).
+    Every set of d = g.shape[1] rows with a nonsingular submatrix is solved (in one batch);
+    feasible solutions are kept once (tolerance TOL).
     """
     k, d = g.shape
-    points: list[np.ndarray] = []
-    for rows in combinations(range(k), d):
-        sub = g[list(rows)]
-        sv = np.linalg.svd(sub, compute_uv=False)
-        if sv[-1] <= 1e-10 * sv[0]:
-            continue
-        z = np.linalg.solve(sub, h[list(rows)])
-        if (g @ z <= h + TOL).all() and not any(np.allclose(z, p, atol=TOL) for p in points):
-            points.append(z)
-    pts = np.array(points).reshape(len(points), d)
+    subsets = np.array(list(combinations(range(k), d)))
+    sol, ok = _solve_nonsingular(g[subsets], h[subsets])
+    sol = sol[ok]
+    pts = _unique_rows(sol[(sol @ g.T <= h[None, :] + TOL).all(axis=1)], TOL)
     binding = np.abs(pts @ g.T - h[None, :]) <= TOL
     return pts, binding
 
@@ -214,31 +230,38 @@ def _vertex_candidates(a: np.ndarray, b: np.ndarray) -> list[tuple[np.ndarray, n
     return out
 
 
-def _indifferent(m: np.ndarray) -> np.ndarray | None:
-    """Probabilities p over the columns of the k x k matrix m making all rows of m p equal."""
-    k = m.shape[0]
-    system = np.block([[m, -np.ones((k, 1))], [np.ones((1, k)), np.zeros((1, 1))]])
-    sv = np.linalg.svd(system, compute_uv=False)
-    if sv[-1] <= 1e-10 * sv[0]:
-        return None
-    return np.linalg.solve(system, np.r_[np.zeros(k), 1.0])[:k]
+def _indifferent(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For a stack of k x k matrices M: probabilities p with all entries of M p equal.
+
+    Solves [[M, -1], [1^T, 0]] [p; v] = [0; 1] per matrix; returns (p, mask of solvable ones).
+    """
+    count, k, _ = blocks.shape
+    systems = np.zeros((count, k + 1, k + 1))
+    systems[:, :k, :k] = blocks
+    systems[:, :k, k] = -1.0
+    systems[:, k, :k] = 1.0
+    rhs = np.zeros((count, k + 1))
+    rhs[:, k] = 1.0
+    sol, ok = _solve_nonsingular(systems, rhs)
+    return sol[:, :k], ok
 
 
 def _support_candidates(a: np.ndarray, b: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     m, n = a.shape
     out = []
     for k in range(1, min(m, n) + 1):
-        for rows in combinations(range(m), k):
-            for cols in combinations(range(n), k):
-                y_part = _indifferent(a[np.ix_(rows, cols)])
-                x_part = _indifferent(b[np.ix_(rows, cols)].T)
-                if y_part is None or x_part is None:
-                    continue
-                if y_part.min() < -TOL or x_part.min() < -TOL:
-                    continue
-                x, y = np.zeros(m), np.zeros(n)
-                x[list(rows)], y[list(cols)] = x_part, y_part
-                out.append((x, y))
+        pairs = [(r, c) for r in combinations(range(m), k) for c in combinations(range(n), k)]
+        rows = np.array([r for r, _ in pairs])
+        cols = np.array([c for _, c in pairs])
+        index = (rows[:, :, None], cols[:, None, :])
+        y_part, y_ok = _indifferent(a[index])
+        x_part, x_ok = _indifferent(np.transpose(b[index], (0, 2, 1)))
+        keep = y_ok & x_ok
+        keep[keep] &= (y_part[keep].min(axis=1) >= -TOL) & (x_part[keep].min(axis=1) >= -TOL)
+        for p in np.flatnonzero(keep):
+            x, y = np.zeros(m), np.zeros(n)
+            x[rows[p]], y[cols[p]] = x_part[p], y_part[p]
+            out.append((x, y))
     return out
 
 
