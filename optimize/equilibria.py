@@ -69,7 +69,7 @@ class Equilibrium:
         'mixed: open 0.40, control 0.60 / restrict'
         """
         us_labels, cn_labels = labels
-        text = f"{_side_text(self.us, us_labels)} / {_side_text(self.cn, cn_labels)}"
+        text = f"{strategy_text(self.us, us_labels)} / {strategy_text(self.cn, cn_labels)}"
         return text if self.pure else f"mixed: {text}"
 
     def expected_intensity(self, us_intensity: Sequence[float],
@@ -78,7 +78,12 @@ class Equilibrium:
         return float(self.us @ np.asarray(us_intensity)), float(self.cn @ np.asarray(cn_intensity))
 
 
-def _side_text(p: np.ndarray, labels: Sequence[str]) -> str:
+def strategy_text(p: np.ndarray, labels: Sequence[str]) -> str:
+    """One side's play: its strategy's label if pure, else 'label prob, ...' over the support.
+
+    >>> strategy_text(np.array([0.25, 0.0, 0.75]), ["none", "targeted", "broad"])
+    'none 0.25, broad 0.75'
+    """
     support = [k for k in range(len(p)) if p[k] > TOL]
     if len(support) == 1:
         return str(labels[support[0]])
