@@ -23,42 +23,43 @@ served at once (the weakest link, with shared inputs competing).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csc_matrix, hstack
 
 from network.dataset import Dataset
 
 CHAIN = "(chain)"
+INF = highspy.kHighsInf
 
 
-@dataclass(frozen=True)
+@dataclass
 class CutoffLP:
     """The cutoff LP's structure for one dataset and set of available regions.
 
     Build once with :meth:`build`; :meth:`solve` then takes capacities, availability and
-    demand for any year and changes only bounds and right-hand sides.
+    demand for any year. One HiGHS instance is kept per demand vector and re-solved warm with
+    new column bounds and costs, so hundreds of solves (choke points, timelines) stay cheap.
     """
 
     flows: pd.MultiIndex  # (exporter, importer, commodity) between available regions
     prod: pd.MultiIndex  # (region, process)
     served: pd.MultiIndex  # (region, commodity): bloc regions x critical commodities
     rows: pd.MultiIndex  # balance rows (region, commodity)
-    a_ub: object  # sparse, -(balance) <= 0; columns prod | flows | served | lambda
-    demand_cols: np.ndarray  # row index per served entry, for lambda coefficients
+    a: csc_matrix  # balance >= 0; columns prod | flows | served (lambda added per demand)
+    demand_rows: np.ndarray  # balance row of each served entry, for lambda coefficients
     flow_ub: np.ndarray
+    _highs: dict[bytes, highspy.Highs] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, data: Dataset, bloc: str, excluded: set[str]) -> CutoffLP:
         avail = [r for r in data.regions.index if r not in excluded]
         avail_set = set(avail)
         bloc_regions = set(data.regions_of(bloc))
-        prod = data.capacity.index[
-            data.capacity.index.get_level_values("region").isin(avail_set)
-        ]
+        prod = data.capacity.index[data.capacity.index.get_level_values("region").isin(avail_set)]
         routes = data.routes
         ex = routes.index.get_level_values("exporter")
         im = routes.index.get_level_values("importer")
@@ -87,19 +88,50 @@ class CutoffLP:
         row_of = {k: n for n, k in enumerate(row_keys)}
         rows_i = np.array([row_of[e[0]] for e in entries], dtype=np.int64)
         cols_i = np.array([e[1] for e in entries], dtype=np.int64)
-        vals = np.array([-e[2] for e in entries])  # >= 0 written as <= 0
-        n_cols = n_p + n_f + len(served) + 1
-        a_ub = coo_matrix((vals, (rows_i, cols_i)), shape=(len(row_keys), n_cols)).tocsr()
-        demand_cols = np.array([row_of[k] for k in served], dtype=np.int64)
+        vals = np.array([e[2] for e in entries])
+        n_cols = n_p + n_f + len(served)
+        a = coo_matrix((vals, (rows_i, cols_i)), shape=(len(row_keys), n_cols)).tocsc()
         return cls(
             flows=flows,
             prod=prod,
             served=served,
             rows=pd.MultiIndex.from_tuples(row_keys, names=["region", "commodity"]),
-            a_ub=a_ub,
-            demand_cols=demand_cols,
-            flow_ub=flow_ub,
+            a=a,
+            demand_rows=np.array([row_of[k] for k in served], dtype=np.int64),
+            flow_ub=np.where(np.isnan(flow_ub), INF, flow_ub),
         )
+
+    def _instance(self, dem: np.ndarray) -> highspy.Highs:
+        """A HiGHS instance for this demand vector: the balance matrix plus a lambda column
+        with -demand in each served row (chain-wide form)."""
+        key = dem.tobytes()
+        h = self._highs.get(key)
+        if h is not None:
+            return h
+        n_rows, n_cols = self.a.shape
+        lam = coo_matrix(
+            (-dem, (self.demand_rows, np.zeros(len(dem), dtype=np.int64))), shape=(n_rows, 1)
+        )
+        a = hstack([self.a, lam]).tocsc()
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n_cols + 1, n_rows
+        lp.col_cost_ = np.zeros(n_cols + 1)
+        lp.col_lower_ = np.zeros(n_cols + 1)
+        lp.col_upper_ = np.zeros(n_cols + 1)
+        lp.row_lower_ = np.zeros(n_rows)
+        lp.row_upper_ = np.full(n_rows, INF)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr
+        lp.a_matrix_.index_ = a.indices
+        lp.a_matrix_.value_ = a.data
+        lp.sense_ = highspy.ObjSense.kMaximize
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.passModel(lp)
+        if len(self._highs) > 64:
+            self._highs.clear()
+        self._highs[key] = h
+        return h
 
     def solve(
         self,
@@ -115,36 +147,27 @@ class CutoffLP:
         share = np.array([availability.get(r, 0.0) for r in self.prod.get_level_values(0)])
         dem = demand.reindex(self.served, fill_value=0.0).to_numpy(dtype=float)
         n_p, n_f, n_s = len(self.prod), len(self.flows), len(self.served)
-        bounds = [(0.0, c * s) for c, s in zip(cap, share, strict=True)]
-        bounds += [(0.0, None if np.isnan(u) else u) for u in self.flow_ub]
+        upper = np.concatenate([cap * share, self.flow_ub, np.zeros(n_s), [0.0]])
         cost = np.zeros(n_p + n_f + n_s + 1)
-        a_ub = self.a_ub.tolil(copy=True)
         if commodity is None:
-            if dem.sum() <= 0:
-                return float("nan")
-            for m in range(n_s):
-                a_ub[self.demand_cols[m], n_p + n_f + n_s] += dem[m]
-            bounds += [(0.0, 0.0)] * n_s + [(0.0, 1.0)]
-            cost[-1] = -1.0
-            total = 1.0
+            total = float(dem.sum())
+            upper[-1] = 1.0
+            cost[-1] = 1.0
         else:
             mask = np.array(self.served.get_level_values("commodity") == commodity)
             total = float(dem[mask].sum())
-            if total <= 0:
-                return float("nan")
-            bounds += [(0.0, d if m else 0.0) for d, m in zip(dem, mask, strict=True)]
-            bounds += [(0.0, 0.0)]
-            cost[n_p + n_f : n_p + n_f + n_s][mask] = -1.0
-        res = linprog(
-            cost,
-            A_ub=a_ub.tocsr(),
-            b_ub=np.zeros(a_ub.shape[0]),
-            bounds=bounds,
-            method="highs",
-        )
-        if res.status != 0:  # pragma: no cover - the LP is always feasible (all zero)
-            raise RuntimeError(f"cutoff LP failed: {res.message}")
-        return min(1.0, max(0.0, -res.fun / total))
+            upper[n_p + n_f : n_p + n_f + n_s] = np.where(mask, dem, 0.0)
+            cost[n_p + n_f : n_p + n_f + n_s][mask] = 1.0 / total if total > 0 else 0.0
+        if total <= 0:
+            return float("nan")
+        h = self._instance(dem)
+        idx = np.arange(len(upper), dtype=np.int32)
+        h.changeColsBounds(len(upper), idx, np.zeros(len(upper)), upper)
+        h.changeColsCost(len(cost), idx, cost)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # pragma: no cover
+            raise RuntimeError(f"cutoff LP failed: {h.modelStatusToString(h.getModelStatus())}")
+        return min(1.0, max(0.0, h.getInfo().objective_function_value))
 
 
 def availability(data: Dataset, bloc: str, rival: str | None, neutral_share: float) -> dict:
@@ -186,9 +209,7 @@ def cutoff_share(
         rows.append((c, d, share))
     chain = lp.solve(cap, avail, dem, None)
     rows.append((CHAIN, float("nan"), chain))
-    out = pd.DataFrame(rows, columns=["commodity", "demand", "cutoff_share"]).set_index(
-        "commodity"
-    )
+    out = pd.DataFrame(rows, columns=["commodity", "demand", "cutoff_share"]).set_index("commodity")
     out["dependence"] = 1.0 - out["cutoff_share"]
     return out
 
@@ -203,9 +224,7 @@ def bloc_demand(data: Dataset, bloc: str, year: int) -> pd.Series:
     return dem[mask]
 
 
-def choke_points(
-    data: Dataset, bloc: str, year: int, top: int | None = None
-) -> pd.DataFrame:
+def choke_points(data: Dataset, bloc: str, year: int, top: int | None = None) -> pd.DataFrame:
     """Rank (region, process) by the bloc's critical demand lost if it alone disappeared.
 
     With every region available in full (nominal trade, rival included), remove one
