@@ -1,0 +1,503 @@
+"""plan.xlsx: one solved plan as a workbook an analyst can read, filter and chart.
+
+Sheets, in order: Summary, Timeline, Investments, Capacity, Flows, Unserved, Shadow prices,
+Game, then ``In_<table>`` for every input table as used (routes with wildcards expanded).
+Every table is an Excel Table with filters; money is in USD million unless a header says
+otherwise; shares are percentages. Charts are native Excel charts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.worksheet.worksheet import Worksheet
+
+from autarky.atomic import atomic_write
+from autarky.excel.styles import (
+    AMBER,
+    HIGHLIGHT,
+    RATIO,
+    SHARE,
+    TONNES,
+    USD,
+    USD_M,
+    YEAR,
+    Placed,
+    usd_m,
+    write_note,
+    write_table,
+    write_title,
+)
+from network.cutoff import CHAIN
+from network.dataset import Dataset
+from network.schema import TABLES
+from optimize.results import PlanResult
+from optimize.sets import spend_profile
+
+CORE_SHEETS = (
+    "Summary",
+    "Timeline",
+    "Investments",
+    "Capacity",
+    "Flows",
+    "Unserved",
+    "Shadow prices",
+    "Game",
+)
+INPUT_SHEETS = tuple(f"In_{t.name}" for t in TABLES)
+PLAN_SHEETS = CORE_SHEETS + INPUT_SHEETS
+"""Sheet names of plan.xlsx, in order (all <= 31 characters)."""
+
+ASSUMPTION_NOTE = (
+    "The figures in these rows are assumptions, not sourced data: check them before relying "
+    "on results that depend on them."
+)
+
+
+@dataclass(frozen=True)
+class Book:
+    """What the sheet writers read: the plan, the dataset it was solved on, the game if run."""
+
+    result: PlanResult
+    data: Dataset
+    game: object | None
+
+
+def write_plan_workbook(
+    path: Path, result: PlanResult, data: Dataset, game: object | None = None
+) -> Path:
+    """Write ``result`` as plan.xlsx at ``path``, atomically: on any error nothing new is left
+    at ``path`` (an older file there stays as it was).
+
+    ``game`` is optional; any object with a ``table`` DataFrame indexed by year (and optionally
+    a ``window`` attribute naming the strategic window) is written to the Game sheet.
+    """
+    book = Book(result, data, game)
+    with atomic_write(path) as tmp:
+        wb = Workbook()
+        wb.remove(wb.active)
+        for name, writer in SHEET_WRITERS:
+            writer(wb.create_sheet(name), book)
+        for spec in TABLES:
+            write_input_sheet(wb.create_sheet(f"In_{spec.name}"), book, spec.name)
+        wb.save(tmp)
+    return Path(path)
+
+
+# ---------------------------------------------------------------------------------------
+# derived tables
+
+
+def chain_of_process(data: Dataset) -> pd.Series:
+    """Supply chain of each process, via the chain of its output commodity."""
+    return data.processes["output"].map(data.commodities["chain"])
+
+
+def spend_table(r: PlanResult, data: Dataset) -> pd.DataFrame:
+    """Capex paid per year (USD m), split by chain when the builds' spend profiles add up to
+    the plan's spend, plus the total and the per-year budget."""
+    years = list(r.spend.index)
+    out = pd.DataFrame({"year": years})
+    by_chain: dict[str, dict[int, float]] = {}
+    chains = chain_of_process(data)
+    for (region, process, year), row in r.builds.iterrows():
+        lead = int(data.capacity.loc[(region, process), "lead_time"])
+        chain = str(chains[process])
+        for t, frac in spend_profile(int(year), lead):
+            by_chain.setdefault(chain, {}).setdefault(t, 0.0)
+            by_chain[chain][t] += row["capex_usd"] * frac
+    total = r.spend["spend_usd"]
+    derived = sum(sum(v.values()) for v in by_chain.values())
+    if abs(derived - total.sum()) <= 1e-6 * max(1.0, abs(total.sum())):
+        for chain in sorted(by_chain):
+            out[f"{chain} USD m"] = [usd_m(by_chain[chain].get(t, 0.0)) for t in years]
+    out["spend USD m"] = [usd_m(x) for x in total]
+    out["budget USD m"] = [usd_m(x) for x in r.spend["budget_usd"]]
+    return out
+
+
+def planner_capacity(r: PlanResult, data: Dataset) -> pd.DataFrame:
+    """Capacity of the planner's bloc per output commodity (columns, stage order) and year."""
+    regions = set(data.regions_of(r.scenario.planner))
+    cap = r.capacity["capacity"].reset_index()
+    cap = cap[cap["region"].isin(regions)]
+    cap["commodity"] = cap["process"].map(data.processes["output"])
+    wide = cap.pivot_table(
+        index="year", columns="commodity", values="capacity", aggfunc="sum", fill_value=0.0
+    )
+    order = [c for c in data.commodities.index if c in wide.columns]
+    wide = wide.reindex(index=r.scenario.years, columns=order, fill_value=0.0)
+    wide.columns = [str(c) for c in wide.columns]
+    return wide.rename_axis("year").reset_index()
+
+
+def timeline_matrix(r: PlanResult) -> pd.DataFrame:
+    """Cutoff share (0-1) per commodity (rows, chain-wide row included) and year (columns),
+    then the self-sufficiency year."""
+    share = r.cutoff["cutoff_share"].unstack("year")
+    share = share.reindex(list(r.timeline.index))
+    share.columns = [str(y) for y in share.columns]
+    years = r.timeline["year"].map(lambda y: "never" if pd.isna(y) else int(y))
+    out = share.assign(**{"self-sufficient from": years})
+    return out.rename_axis("commodity").reset_index()
+
+
+# ---------------------------------------------------------------------------------------
+# sheets
+
+
+def write_summary(ws: Worksheet, book: Book) -> None:
+    r, sc = book.result, book.result.scenario
+    write_title(ws, 1, f"Plan '{sc.name}': {sc.planner} without {sc.rival}")
+    ws.freeze_panes = "A2"
+    items: list[tuple[str, object, str]] = [
+        ("scenario", sc.name, ""),
+        ("description", sc.description, ""),
+        ("planner bloc", sc.planner, ""),
+        ("rival bloc", sc.rival, ""),
+        ("horizon", f"{sc.horizon.first}-{sc.horizon.last}", ""),
+        ("status", r.status.value, ""),
+        ("discount rate", sc.discount_rate, "%"),
+        ("self-sufficiency threshold", sc.threshold, "%"),
+        ("neutral share", sc.neutral_share, "%"),
+        ("total discounted cost", usd_m(r.objective), "USD m"),
+        ("capex spent, undiscounted", usd_m(float(r.spend["spend_usd"].sum())), "USD m"),
+        ("chain self-sufficient from", r.chain_year or "never", "year"),
+    ]
+    if book.game is not None:
+        window = getattr(book.game, "window", None)
+        items.append(("strategic window", window if window is not None else "see Game", ""))
+    overview = write_table(
+        ws, pd.DataFrame(items, columns=["item", "value", "unit"]), "Overview", top=3
+    )
+    for row in range(overview.header_row + 1, overview.last_row + 1):
+        unit = ws.cell(row, 3).value
+        ws.cell(row, 2).number_format = {"USD m": USD_M, "%": SHARE, "year": YEAR}.get(
+            str(unit), "General"
+        )
+    top = overview.last_row + 2
+    costs = pd.DataFrame(
+        {"cost component": list(r.costs.index), "discounted USD m": usd_m(r.costs.to_numpy())}
+    )
+    placed = write_table(ws, costs, "Costs", top=top, formats={"discounted USD m": USD_M})
+    top = placed.last_row + 2
+    tl = r.timeline.reset_index()
+    ss = pd.DataFrame(
+        {
+            "commodity": tl["commodity"],
+            "self-sufficient from": tl["year"].map(lambda y: "never" if pd.isna(y) else int(y)),
+            "share in last year": tl["share_last_year"],
+        }
+    )
+    placed = write_table(
+        ws,
+        ss,
+        "Self-sufficiency",
+        top=top,
+        formats={"share in last year": SHARE, "self-sufficient from": YEAR},
+    )
+    top = placed.last_row + 2
+    placed = write_table(
+        ws, key_shadow_prices(r), "Key shadow prices", top=top, formats={"year": YEAR}
+    )
+    for row in range(placed.header_row + 1, placed.last_row + 1):
+        unit = ws.cell(row, placed.first_col + 3).value
+        ws.cell(row, placed.first_col + 2).number_format = RATIO if unit == "USD per USD" else USD
+    top = placed.last_row + 2
+    if r.diagnosis:
+        write_title(ws, top, "Why the plan cannot be met", size="heading")
+        diag = pd.DataFrame(
+            [(d.kind, d.item, d.first_year, d.binding, d.message) for d in r.diagnosis],
+            columns=["kind", "item", "first year", "what binds", "message"],
+        )
+        placed = write_table(ws, diag, "Diagnosis", top=top + 1, formats={"first year": YEAR})
+        top = placed.last_row + 2
+    write_title(ws, top, "Assumptions", size="heading")
+    write_note(
+        ws,
+        top + 1,
+        ASSUMPTION_NOTE if r.assumptions else "No row of the dataset is marked as an assumption.",
+    ).font = AMBER
+    if r.assumptions:
+        placed = write_table(
+            ws,
+            pd.DataFrame({"assumption (table: key: source)": list(r.assumptions)}),
+            "Assumptions",
+            top=top + 2,
+        )
+        for row in range(placed.header_row + 1, placed.last_row + 1):
+            ws.cell(row, 1).font = AMBER
+    by_year = spend_table(r, book.data)
+    spend = write_table(
+        ws,
+        by_year,
+        "Spend",
+        top=3,
+        left=6,
+        formats=dict.fromkeys(by_year.columns[1:], USD_M) | {"year": YEAR},
+    )
+    _spend_chart(ws, spend, anchor=f"F{spend.last_row + 3}")
+
+
+def key_shadow_prices(r: PlanResult) -> pd.DataFrame:
+    """Per target commodity the year its target is dearest (USD per percentage point of the
+    cutoff share), and the year the per-year budget is tightest (value per USD)."""
+    rows: list[tuple[str, object, float, str]] = []
+    tp = r.target_prices
+    if len(tp):
+        for c, grp in tp["usd_per_pct_point"].groupby(level="commodity", sort=False):
+            (_, year), value = grp.idxmax(), grp.max()
+            if value > 0:
+                rows.append((f"target {c}", int(year), float(value), "USD per pct point"))
+    bp = r.budget_prices
+    if len(bp) and bp["usd_per_usd"].max() > 0:
+        year = int(bp["usd_per_usd"].idxmax())
+        rows.append(("per-year budget", year, float(bp["usd_per_usd"].max()), "USD per USD"))
+    if not rows:
+        rows.append(("no target or budget binds", None, 0.0, ""))
+    return pd.DataFrame(rows, columns=["constraint", "year", "shadow price", "unit"])
+
+
+def _spend_chart(ws: Worksheet, spend: Placed, anchor: str) -> None:
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = "Capex paid per year (USD m)"
+    chart.y_axis.title = "USD m"
+    chart.x_axis.title = "year"
+    total = spend.col("spend USD m")
+    first = spend.first_col + 1 if total > spend.first_col + 1 else total
+    last = total - 1 if total > spend.first_col + 1 else total
+    data = Reference(
+        ws, min_col=first, max_col=last, min_row=spend.header_row, max_row=spend.last_row
+    )
+    cats = Reference(
+        ws, min_col=spend.first_col, min_row=spend.header_row + 1, max_row=spend.last_row
+    )
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    chart.width, chart.height = 18, 9
+    ws.add_chart(chart, anchor)
+
+
+def write_timeline(ws: Worksheet, book: Book) -> None:
+    r, sc = book.result, book.result.scenario
+    df = timeline_matrix(r)
+    years = [c for c in df.columns if c.isdigit()]
+    placed = write_table(ws, df, "Timeline", formats=dict.fromkeys(years, SHARE))
+    ws.freeze_panes = "B2"
+    for i, year in enumerate(df["self-sufficient from"], start=placed.header_row + 1):
+        if year != "never" and str(year) in years:
+            ws.cell(i, placed.col(str(year))).fill = HIGHLIGHT
+    note = placed.last_row + 2
+    write_note(
+        ws,
+        note,
+        (
+            f"Cutoff share: the part of the {sc.planner} bloc's demand for each critical commodity "
+            f"that could still be served if {sc.rival} supplied nothing (neutral regions at "
+            f"{sc.neutral_share:.0%} of their capacity). '{CHAIN}' is the whole chain at once."
+        ),
+    )
+    write_note(
+        ws,
+        note + 1,
+        (
+            f"Highlighted: the self-sufficiency year, from which the share stays at or above the "
+            f"threshold of {sc.threshold:.1%} to the end of the horizon."
+        ),
+    )
+    chart = LineChart()
+    chart.title = "Cutoff share by commodity"
+    chart.y_axis.title = "share of demand served without the rival"
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0.0, 1.0
+    chart.x_axis.title = "year"
+    data = Reference(
+        ws,
+        min_col=1,
+        max_col=1 + len(years),
+        min_row=placed.header_row + 1,
+        max_row=placed.last_row,
+    )
+    chart.add_data(data, from_rows=True, titles_from_data=True)
+    years_ref = Reference(ws, min_col=2, max_col=1 + len(years), min_row=1, max_row=1)
+    for series in chart.series:  # the year headers are text: categories by string reference
+        series.cat = AxDataSource(strRef=StrRef(f=str(years_ref)))
+    chart.width, chart.height = 22, 10
+    ws.add_chart(chart, f"A{note + 3}")
+
+
+def write_investments(ws: Worksheet, book: Book) -> None:
+    r, data = book.result, book.data
+    b = r.builds.reset_index()
+    df = pd.DataFrame(
+        {
+            "region": b["region"],
+            "process": b["process"],
+            "commodity": b["commodity"],
+            "chain": b["process"].map(chain_of_process(data)),
+            "start year": b["year"],
+            "online year": b["online_year"],
+            "capacity": b["capacity"],
+            "capex USD m": usd_m(b["capex_usd"]),
+        }
+    ).sort_values(["start year", "region", "process"], kind="stable")
+    write_table(
+        ws,
+        df,
+        "Investments",
+        formats={"start year": YEAR, "online year": YEAR, "capacity": TONNES, "capex USD m": USD_M},
+    )
+    ws.freeze_panes = "A2"
+
+
+def write_capacity(ws: Worksheet, book: Book) -> None:
+    r, data = book.result, book.data
+    c = r.capacity.reset_index()
+    df = pd.DataFrame(
+        {
+            "region": c["region"],
+            "bloc": c["region"].map(data.regions["bloc"]),
+            "process": c["process"],
+            "commodity": c["process"].map(data.processes["output"]),
+            "year": c["year"],
+            "capacity": c["capacity"],
+            "new capacity": c["new_capacity"],
+        }
+    )
+    placed = write_table(
+        ws, df, "Capacity", formats={"year": YEAR, "capacity": TONNES, "new capacity": TONNES}
+    )
+    ws.freeze_panes = "A2"
+    wide = planner_capacity(r, data)
+    left = placed.last_col + 2
+    pivot = write_table(
+        ws,
+        wide,
+        f"Capacity {r.scenario.planner}",
+        left=left,
+        formats={c: TONNES for c in wide.columns[1:]} | {"year": YEAR},
+    )
+    if len(wide.columns) < 2:
+        return
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = f"{r.scenario.planner} bloc capacity by stage (output units/yr)"
+    chart.x_axis.title = "year"
+    chart.add_data(
+        Reference(
+            ws,
+            min_col=left + 1,
+            max_col=pivot.last_col,
+            min_row=pivot.header_row,
+            max_row=pivot.last_row,
+        ),
+        titles_from_data=True,
+    )
+    chart.set_categories(
+        Reference(ws, min_col=left, min_row=pivot.header_row + 1, max_row=pivot.last_row)
+    )
+    chart.width, chart.height = 20, 10
+    ws.add_chart(chart, ws.cell(pivot.last_row + 2, left).coordinate)
+
+
+def write_flows(ws: Worksheet, book: Book) -> None:
+    f = book.result.flows.reset_index()
+    f["unit"] = f["commodity"].map(book.data.commodities["unit"])
+    write_table(ws, f, "Flows", formats={"year": YEAR, "flow": TONNES})
+    ws.freeze_panes = "A2"
+
+
+def write_unserved(ws: Worksheet, book: Book) -> None:
+    u = book.result.unserved.reset_index()
+    u["unit"] = u["commodity"].map(book.data.commodities["unit"])
+    u["unserved share"] = (u["unserved"] / u["demand"]).where(u["demand"] > 0, 0.0)
+    write_table(
+        ws,
+        u,
+        "Unserved",
+        formats={"year": YEAR, "demand": TONNES, "unserved": TONNES, "unserved share": SHARE},
+    )
+    ws.freeze_panes = "A2"
+
+
+def write_shadow_prices(ws: Worksheet, book: Book) -> None:
+    r = book.result
+    tp = r.target_prices.reset_index().rename(
+        columns={"usd_per_unit": "USD per unit", "usd_per_pct_point": "USD per pct point"}
+    )
+    t = write_table(
+        ws,
+        tp,
+        "Target prices",
+        formats={"year": YEAR, "USD per unit": USD, "USD per pct point": USD},
+    )
+    bp = r.budget_prices.reset_index().rename(columns={"usd_per_usd": "value per USD"})
+    b = write_table(
+        ws, bp, "Budget prices", left=t.last_col + 2, formats={"year": YEAR, "value per USD": RATIO}
+    )
+    ws.freeze_panes = "A2"
+    row = max(t.last_row, b.last_row) + 2
+    write_note(
+        ws,
+        row,
+        "Target prices: what one more unit (or percentage point) of required "
+        "cutoff supply would add to the discounted cost, in USD.",
+    )
+    write_note(
+        ws,
+        row + 1,
+        "Budget prices: the fall in discounted cost one more USD of budget "
+        "in that year would bring.",
+    )
+
+
+def write_game(ws: Worksheet, book: Book) -> None:
+    game = book.game
+    table = getattr(game, "table", None)
+    if game is None or not isinstance(table, pd.DataFrame):
+        write_title(ws, 1, "The bargaining game was not run for this plan.")
+        write_note(ws, 2, "Run the plan with the game to fill this sheet.")
+        ws.freeze_panes = "A2"
+        return
+    df = table.copy()
+    df.columns = [str(c) for c in df.columns]
+    df = df.rename_axis("year").reset_index()
+    write_table(ws, df, "Game", formats={"year": YEAR})
+    ws.freeze_panes = "B2"
+
+
+def write_input_sheet(ws: Worksheet, book: Book, table: str) -> None:
+    """One input table as used by the plan, with its source column (assumptions in amber)."""
+    spec = next(t for t in TABLES if t.name == table)
+    df = getattr(book.data, table).reset_index()
+    cols = [c for c in spec.column_names if c in df.columns]
+    placed = write_table(ws, df[cols], f"In {table}")
+    ws.freeze_panes = "A2"
+    if "source" in cols and len(df):
+        src = placed.col("source")
+        for row in range(placed.header_row + 1, placed.last_row + 1):
+            if str(ws.cell(row, src).value or "").lower().startswith("assumption"):
+                ws.cell(row, src).font = AMBER
+
+
+SHEET_WRITERS: tuple[tuple[str, Callable[[Worksheet, Book], None]], ...] = (
+    ("Summary", write_summary),
+    ("Timeline", write_timeline),
+    ("Investments", write_investments),
+    ("Capacity", write_capacity),
+    ("Flows", write_flows),
+    ("Unserved", write_unserved),
+    ("Shadow prices", write_shadow_prices),
+    ("Game", write_game),
+)
