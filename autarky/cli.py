@@ -40,7 +40,7 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            err.print(exc.report(), markup=False)
+            err.print(exc.report(), markup=False, soft_wrap=True)
             raise typer.Exit(EXIT_USER_ERROR) from None
 
     return wrapper

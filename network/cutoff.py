@@ -52,7 +52,7 @@ class CutoffLP:
     a: csc_matrix  # balance >= 0; columns prod | flows | served (lambda added per demand)
     demand_rows: np.ndarray  # balance row of each served entry, for lambda coefficients
     flow_ub: np.ndarray
-    _highs: dict[bytes, highspy.Highs] = field(default_factory=dict, repr=False)
+    _highs: dict = field(default_factory=dict, repr=False)  # the instance and small caches
 
     @classmethod
     def build(cls, data: Dataset, bloc: str, excluded: set[str]) -> CutoffLP:
@@ -102,36 +102,50 @@ class CutoffLP:
         )
 
     def _instance(self, dem: np.ndarray) -> highspy.Highs:
-        """A HiGHS instance for this demand vector: the balance matrix plus a lambda column
-        with -demand in each served row (chain-wide form)."""
-        key = dem.tobytes()
-        h = self._highs.get(key)
-        if h is not None:
-            return h
+        """The HiGHS instance: the balance matrix plus a lambda column holding -demand in each
+        served row (chain-wide form). Built once; a new demand vector only changes the lambda
+        column's coefficients."""
+        h = self._highs.get(b"lp")
         n_rows, n_cols = self.a.shape
-        lam = coo_matrix(
-            (-dem, (self.demand_rows, np.zeros(len(dem), dtype=np.int64))), shape=(n_rows, 1)
-        )
-        a = hstack([self.a, lam]).tocsc()
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = n_cols + 1, n_rows
-        lp.col_cost_ = np.zeros(n_cols + 1)
-        lp.col_lower_ = np.zeros(n_cols + 1)
-        lp.col_upper_ = np.zeros(n_cols + 1)
-        lp.row_lower_ = np.zeros(n_rows)
-        lp.row_upper_ = np.full(n_rows, INF)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = a.indptr
-        lp.a_matrix_.index_ = a.indices
-        lp.a_matrix_.value_ = a.data
-        lp.sense_ = highspy.ObjSense.kMaximize
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.passModel(lp)
-        if len(self._highs) > 64:
-            self._highs.clear()
-        self._highs[key] = h
+        if h is None:
+            lam = coo_matrix(
+                (-dem, (self.demand_rows, np.zeros(len(dem), dtype=np.int64))),
+                shape=(n_rows, 1),
+            )
+            a = hstack([self.a, lam]).tocsc()
+            lp = highspy.HighsLp()
+            lp.num_col_, lp.num_row_ = n_cols + 1, n_rows
+            lp.col_cost_ = np.zeros(n_cols + 1)
+            lp.col_lower_ = np.zeros(n_cols + 1)
+            lp.col_upper_ = np.zeros(n_cols + 1)
+            lp.row_lower_ = np.zeros(n_rows)
+            lp.row_upper_ = np.full(n_rows, INF)
+            lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+            lp.a_matrix_.start_ = a.indptr
+            lp.a_matrix_.index_ = a.indices
+            lp.a_matrix_.value_ = a.data
+            lp.sense_ = highspy.ObjSense.kMaximize
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+            h.passModel(lp)
+            self._highs[b"lp"] = h
+            self._highs[b"dem"] = dem.copy()  # type: ignore[assignment]
+            return h
+        last = self._highs[b"dem"]
+        changed = np.nonzero(last != dem)[0]  # type: ignore[operator]
+        for m in changed:
+            h.changeCoeff(int(self.demand_rows[m]), n_cols, float(-dem[m]))
+        self._highs[b"dem"] = dem.copy()  # type: ignore[assignment]
         return h
+
+    def arrays(
+        self, capacity: pd.Series, availability: dict[str, float], demand: pd.Series
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Usable capacity per production column and demand per served entry, aligned."""
+        cap = capacity.reindex(self.prod, fill_value=0.0).to_numpy(dtype=float)
+        share = np.array([availability.get(r, 0.0) for r in self.prod.get_level_values(0)])
+        dem = demand.reindex(self.served, fill_value=0.0).to_numpy(dtype=float)
+        return cap * share, dem
 
     def solve(
         self,
@@ -143,18 +157,20 @@ class CutoffLP:
         """Cutoff share of ``commodity`` (None: chain-wide lambda) given capacity by
         (region, process), availability by region and the bloc's demand by (region,
         commodity). Returns NaN when the bloc has no demand for it."""
-        cap = capacity.reindex(self.prod, fill_value=0.0).to_numpy(dtype=float)
-        share = np.array([availability.get(r, 0.0) for r in self.prod.get_level_values(0)])
-        dem = demand.reindex(self.served, fill_value=0.0).to_numpy(dtype=float)
+        usable, dem = self.arrays(capacity, availability, demand)
+        return self.solve_arrays(usable, dem, commodity)
+
+    def solve_arrays(self, usable: np.ndarray, dem: np.ndarray, commodity: str | None) -> float:
+        """As :meth:`solve`, with capacity and demand already aligned by :meth:`arrays`."""
         n_p, n_f, n_s = len(self.prod), len(self.flows), len(self.served)
-        upper = np.concatenate([cap * share, self.flow_ub, np.zeros(n_s), [0.0]])
+        upper = np.concatenate([usable, self.flow_ub, np.zeros(n_s), [0.0]])
         cost = np.zeros(n_p + n_f + n_s + 1)
         if commodity is None:
             total = float(dem.sum())
             upper[-1] = 1.0
             cost[-1] = 1.0
         else:
-            mask = np.array(self.served.get_level_values("commodity") == commodity)
+            mask = self._mask(commodity)
             total = float(dem[mask].sum())
             upper[n_p + n_f : n_p + n_f + n_s] = np.where(mask, dem, 0.0)
             cost[n_p + n_f : n_p + n_f + n_s][mask] = 1.0 / total if total > 0 else 0.0
@@ -168,6 +184,14 @@ class CutoffLP:
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # pragma: no cover
             raise RuntimeError(f"cutoff LP failed: {h.modelStatusToString(h.getModelStatus())}")
         return min(1.0, max(0.0, h.getInfo().objective_function_value))
+
+    def _mask(self, commodity: str) -> np.ndarray:
+        key = ("mask", commodity)
+        found = self._highs.get(key)  # type: ignore[call-overload]
+        if found is None:
+            found = np.array(self.served.get_level_values("commodity") == commodity)
+            self._highs[key] = found  # type: ignore[index]
+        return found
 
 
 def availability(data: Dataset, bloc: str, rival: str | None, neutral_share: float) -> dict:

@@ -64,29 +64,35 @@ class Dataset:
         return [c for c, v in self.commodities["critical"].items() if v]
 
     # -- demand --------------------------------------------------------------------------
+    @cached_property
+    def _demand_points(self) -> list[tuple[str, str, np.ndarray, np.ndarray]]:
+        """Listed demand per (region, commodity): (region, commodity, years, quantities)."""
+        out = []
+        q = self.demand["quantity"]
+        groups: dict[tuple[str, str], list[tuple[int, float]]] = {}
+        for (region, commodity, year), value in q.items():
+            groups.setdefault((region, commodity), []).append((int(year), float(value)))
+        for (region, commodity), pts in groups.items():
+            pts.sort()
+            out.append(
+                (region, commodity, np.array([p[0] for p in pts]), np.array([p[1] for p in pts]))
+            )
+        return out
+
     def demand_in(self, years: list[int] | range) -> pd.Series:
         """Demand for every listed (region, commodity) in ``years``, interpolated linearly
         between listed years and held flat outside them. Index (region, commodity, year);
         zero rows dropped."""
-        years = list(years)
-        pieces = []
-        for (region, commodity), grp in self.demand.groupby(level=["region", "commodity"]):
-            listed = grp["quantity"].droplevel(["region", "commodity"]).sort_index()
-            values = np.interp(years, listed.index.to_numpy(), listed.to_numpy())
-            idx = pd.MultiIndex.from_product(
-                [[region], [commodity], years], names=["region", "commodity", "year"]
-            )
-            pieces.append(pd.Series(values, index=idx))
-        if not pieces:
-            return pd.Series(
-                [],
-                dtype=float,
-                index=pd.MultiIndex.from_tuples([], names=["region", "commodity", "year"]),
-                name="quantity",
-            )
-        out = pd.concat(pieces)
-        out.name = "quantity"
-        return out[out > 0].sort_index()
+        years = [int(y) for y in years]
+        keys: list[tuple[str, str, int]] = []
+        values: list[float] = []
+        for region, commodity, ys, qs in self._demand_points:
+            for y, v in zip(years, np.interp(years, ys, qs), strict=True):
+                if v > 0:
+                    keys.append((region, commodity, y))
+                    values.append(float(v))
+        idx = pd.MultiIndex.from_tuples(keys, names=["region", "commodity", "year"])
+        return pd.Series(values, index=idx, name="quantity", dtype=float).sort_index()
 
     # -- capacity ------------------------------------------------------------------------
     def project_capacity(self, year: int) -> pd.Series:

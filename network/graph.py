@@ -47,6 +47,6 @@ def upstream_commodities(data: Dataset, commodity: str) -> set[str]:
     ``commodity``."""
     g = nx.DiGraph()
     outputs = data.processes["output"]
-    for (p, c) in data.process_inputs.index:
+    for p, c in data.process_inputs.index:
         g.add_edge(c, outputs[p])
     return nx.ancestors(g, commodity) if commodity in g else set()

@@ -9,8 +9,7 @@ import pyomo.environ as pyo
 
 from network.cutoff import CHAIN, CutoffLP
 from network.dataset import Dataset
-from optimize.model.capacity import capacity_expr
-from optimize.model.objective import cost_terms
+from optimize.model.objective import COST_COMPONENTS
 from optimize.model.targets import target_demand
 from optimize.scenario import Scenario
 from optimize.sets import ModelData
@@ -68,7 +67,8 @@ def plan_capacity(m: pyo.ConcreteModel, d: ModelData) -> pd.Series:
     """Capacity of every (region, process) in every year under the solved plan."""
     rows = []
     for k in d.prod_keys:
-        rows.append((*k, float(pyo.value(capacity_expr(m, d, k)))))
+        new = float(m.new_cap[k].value or 0.0) if k in d.online else 0.0
+        rows.append((*k, d.fixed_cap.get(k, 0.0) + new))
     s = _frame(rows, ["region", "process", "year"], ["capacity"])["capacity"]
     pairs = sorted({(r, p) for r, p, _t in d.prod_keys})
     full = pd.MultiIndex.from_tuples(
@@ -110,13 +110,15 @@ def cutoff_table(data: Dataset, sc: Scenario, cap: pd.Series, years: list[int]) 
     )
     rows = []
     for t in years:
-        cap_t = by_year.get(t, empty)
         dem = bloc_demand(data, sc.planner, t)
+        if not len(dem):
+            continue
+        usable, dem_arr = lp.arrays(by_year.get(t, empty), avail, dem)
+        present = set(dem.index.get_level_values("commodity"))
         for c in data.critical:
-            if c in set(dem.index.get_level_values("commodity")):
-                rows.append((c, t, lp.solve(cap_t, avail, dem, c)))
-        if len(dem):
-            rows.append((CHAIN, t, lp.solve(cap_t, avail, dem, None)))
+            if c in present:
+                rows.append((c, t, lp.solve_arrays(usable, dem_arr, c)))
+        rows.append((CHAIN, t, lp.solve_arrays(usable, dem_arr, None)))
     return pd.DataFrame(rows, columns=["commodity", "year", "cutoff_share"]).set_index(
         ["commodity", "year"]
     )
@@ -132,7 +134,7 @@ def read_result(
     """Tables of a solved plan (values must be loaded into the model)."""
     m = solved.model
     val = pyo.value
-    costs = pd.Series({k: float(val(v)) for k, v in cost_terms(m, d).items()}, name="usd")
+    costs = pd.Series({k: float(val(getattr(m, f"cost_{k}"))) for k in COST_COMPONENTS}, name="usd")
     costs.index.name = "component"
     lead = d.lead_time
     builds = _frame(

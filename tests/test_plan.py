@@ -155,10 +155,21 @@ def test_target_builds_exactly_lead_time_before_the_target_year():
     assert r.costs["capex"] == pytest.approx(capex)
     assert r.timeline.loc["magnet", "year"] == 2029
     assert r.chain_year == 2029
-    # marginal cost of the target in 2029: one more t of required cutoff supply
-    tp = r.target_prices.loc[("magnet", 2029), "usd_per_unit"]
-    assert tp == pytest.approx(100 * (df_(rate, 2027) + df_(rate, 2028)) / 2, rel=1e-6)
-    assert r.target_prices.loc[("magnet", 2029), "usd_per_pct_point"] == pytest.approx(tp * 0.1)
+
+
+def test_target_shadow_price_is_the_marginal_build_cost_net_of_import_savings():
+    # non-degenerate: half the demand from 2030 (the last year) -> build 5 t in 2028
+    data = dataset_from_frames(frames())
+    rate = 0.1
+    r = run_plan(scenario(discount_rate=rate, targets=[dict(share=0.5, from_year=2030)]), data)
+    assert r.builds.loc[("USA", "sinter", 2028), "capacity"] == pytest.approx(5)
+    capex_per_t = 100 * (df_(rate, 2028) + df_(rate, 2029)) / 2
+    imports = sum(10 * 2 * df_(rate, t) for t in range(2025, 2030)) + 5 * 2 * df_(rate, 2030)
+    assert r.objective == pytest.approx(5 * capex_per_t + imports)
+    # one more t required in 2030: build it (capex) and stop importing it in 2030 (2 USD/t)
+    tp = r.target_prices.loc[("magnet", 2030), "usd_per_unit"]
+    assert tp == pytest.approx(capex_per_t - 2 * df_(rate, 2030), rel=1e-6)
+    assert r.target_prices.loc[("magnet", 2030), "usd_per_pct_point"] == pytest.approx(tp * 0.1)
 
 
 def test_lead_time_makes_an_early_target_infeasible_and_is_named():

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from optimize.model.capacity import add_budgets, add_builds, add_production_limits
+from optimize.model.capacity import (
+    add_budgets,
+    add_builds,
+    add_new_capacity,
+    add_production_limits,
+)
 from optimize.model.flows import add_balances, add_flows, add_restrictions, add_unserved
 from optimize.model.objective import add_objective
 from optimize.model.targets import (
@@ -38,6 +43,7 @@ def build_model(d: ModelData, elastic: bool = False) -> pyo.ConcreteModel:
     m = pyo.ConcreteModel(name="autarky-plan")
     add_elastic_slacks(m, d, elastic)
     add_builds(m, d)
+    add_new_capacity(m, d)
     add_production_limits(m, d)
     add_flows(m, d)
     add_unserved(m, d)

@@ -8,14 +8,11 @@ from optimize.sets import Key3, ModelData
 
 
 def capacity_expr(m: pyo.ConcreteModel, d: ModelData, key: Key3) -> pyo.Expression | float:
-    """cap[r,p,t] = existing + projects online by t
-    + sum over builds b started in tau with tau + lead <= t < tau + lead + lifetime of
-      build[b] * ramp(t - tau - lead)."""
+    """cap[r,p,t] = existing + projects online by t + new_cap[r,p,t] (where builds can arrive)."""
     fixed = d.fixed_cap.get(key, 0.0)
-    terms = d.online.get(key)
-    if not terms:
-        return fixed
-    return fixed + sum(f * m.build[b] for b, f in terms)
+    if key in d.online:
+        return fixed + m.new_cap[key]
+    return fixed
 
 
 def add_builds(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -27,9 +24,24 @@ def add_builds(m: pyo.ConcreteModel, d: ModelData) -> None:
     )
 
 
+def add_new_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
+    """new_cap[r,p,t] = sum over builds b started in tau with tau + lead <= t < tau + lead +
+    lifetime of build[b] * ramp(t - tau - lead): capacity started in tau first produces in
+    tau + lead (a real delay), ramps up over the ramp years and retires after its lifetime."""
+    keys = list(d.online)
+    m.new_cap = pyo.Var(keys, domain=pyo.NonNegativeReals)
+    m.new_cap_def = pyo.Constraint(
+        keys,
+        rule=lambda m, *k: (
+            m.new_cap[k] == sum(f * m.build[b] for b, f in d.online[k])
+        ),
+    )
+
+
 def add_production_limits(m: pyo.ConcreteModel, d: ModelData) -> None:
     """prod[r,p,t] <= cap[r,p,t] for every (region, process, year) that can have capacity
-    (nominal state: the world's capacity serving the planner's demand)."""
+    (nominal state: the world's capacity serving the planner's demand). Where no build can
+    arrive the limit is a bound on prod."""
     m.prod = pyo.Var(d.prod_keys, domain=pyo.NonNegativeReals)
     with_builds = [k for k in d.prod_keys if k in d.online]
     for k in d.prod_keys:

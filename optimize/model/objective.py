@@ -23,8 +23,8 @@ def cost_terms(m: pyo.ConcreteModel, d: ModelData) -> dict[str, object]:
     df = d.discount
     capex = sum(df[t] * spend_expr(m, d, t) for t in d.years if d.spend.get(t))
     fom = sum(
-        df[k[2]] * d.fixed_om[(k[0], k[1])] * sum(f * m.build[b] for b, f in terms)
-        for k, terms in d.online.items()
+        df[k[2]] * d.fixed_om[(k[0], k[1])] * m.new_cap[k]
+        for k in d.online
         if d.fixed_om[(k[0], k[1])] > 0
     )
     var = sum(
@@ -39,10 +39,16 @@ def cost_terms(m: pyo.ConcreteModel, d: ModelData) -> dict[str, object]:
     return {"capex": capex, "fixed_om": fom, "variable": var, "trade": trade, "unserved": unserved}
 
 
+COST_COMPONENTS = ("capex", "fixed_om", "variable", "trade", "unserved")
+
+
 def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     """minimise capex + fixed O&M + variable + trade + unserved penalty (all discounted),
-    plus, in an elastic model, the penalties on budget overruns and target shortfalls."""
-    total = sum(cost_terms(m, d).values())
+    plus, in an elastic model, the penalties on budget overruns and target shortfalls.
+    The components are named Expressions (m.cost_capex, ...) for reporting."""
+    for name, expr in cost_terms(m, d).items():
+        setattr(m, f"cost_{name}", pyo.Expression(expr=expr))
+    total = sum(getattr(m, f"cost_{name}") for name in COST_COMPONENTS)
     elastic = OVERRUN_PENALTY * (
         sum(m.overrun_year.values()) + m.overrun_total + sum(m.overrun_chain.values())
     ) + sum(
