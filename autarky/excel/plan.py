@@ -36,7 +36,7 @@ from autarky.excel.styles import (
 )
 from network.cutoff import CHAIN
 from network.dataset import Dataset
-from network.schema import TABLES
+from network.schema import CHAINS, TABLES
 from optimize.results import PlanResult
 from optimize.sets import spend_profile
 
@@ -115,11 +115,16 @@ def spend_table(r: PlanResult, data: Dataset) -> pd.DataFrame:
     total = r.spend["spend_usd"]
     derived = sum(sum(v.values()) for v in by_chain.values())
     if abs(derived - total.sum()) <= 1e-6 * max(1.0, abs(total.sum())):
-        for chain in sorted(by_chain):
+        for chain in sorted(by_chain, key=_chain_order):
             out[f"{chain} USD m"] = [usd_m(by_chain[chain].get(t, 0.0)) for t in years]
     out["spend USD m"] = [usd_m(x) for x in total]
     out["budget USD m"] = [usd_m(x) for x in r.spend["budget_usd"]]
     return out
+
+
+def _chain_order(chain: str) -> tuple[int, str]:
+    """Chains upstream first (schema order), unknown ones after, by name."""
+    return (CHAINS.index(chain) if chain in CHAINS else len(CHAINS), chain)
 
 
 def planner_capacity(r: PlanResult, data: Dataset) -> pd.DataFrame:
