@@ -19,7 +19,7 @@ $(VENV)/.test-deps: $(BIN)/autarky
 	@touch $@
 
 run: $(BIN)/autarky
-	$(BIN)/autarky network data/default
+	$(BIN)/autarky run $(SCENARIO)
 
 test: $(VENV)/.test-deps
 	$(BIN)/ruff check .

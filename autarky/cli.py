@@ -27,7 +27,7 @@ app = typer.Typer(
     add_completion=False,
 )
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, log_path=False)
 
 EXIT_USER_ERROR = 2
 
