@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from autarky.atomic import atomic_write, atomic_write_text, write_json_atomic
@@ -223,7 +224,7 @@ def summary_of(job_id: str, status: JobStatus, result: PlanResult, game: Any = N
     """The stable, documented summary.json (docs/jobs.md)."""
     sc = result.scenario
     timeline = {
-        str(c): (None if row["year"] is None or row["year"] != row["year"] else int(row["year"]))
+        str(c): (None if pd.isna(row["year"]) else int(row["year"]))
         for c, row in result.timeline.iterrows()
         if c != "(chain)"
     }

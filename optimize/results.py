@@ -92,9 +92,11 @@ def timeline_from_cutoff(cutoff: pd.DataFrame, threshold: float) -> pd.DataFrame
                 break
             year = int(y)
         rows.append((c, year, float(s.iloc[-1])))
-    return pd.DataFrame(rows, columns=["commodity", "year", "share_last_year"]).set_index(
+    out = pd.DataFrame(rows, columns=["commodity", "year", "share_last_year"]).set_index(
         "commodity"
     )
+    out["year"] = out["year"].astype("Int64")
+    return out
 
 
 def cutoff_table(data: Dataset, sc: Scenario, cap: pd.Series, years: list[int]) -> pd.DataFrame:
