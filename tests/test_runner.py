@@ -137,7 +137,7 @@ def test_cli_run_jobs_show(tmp_path):
     summary = json.loads(r.stdout)
     assert set(summary) == SUMMARY_KEYS
     r = _cli("jobs", "--out", str(tmp_path / "out"), "--json", cwd=tmp_path)
-    (listed,) = json.loads(r.stdout)
+    listed = json.loads(r.stdout)[0]  # newest first
     assert listed["id"] == summary["job_id"] and listed["status"] == "done"
     r = _cli("show", summary["job_id"], "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert json.loads(r.stdout)["summary"]["job_id"] == summary["job_id"]
