@@ -87,22 +87,24 @@ class Solved:
         hi = self.highs.getLp().row_upper_[i]
         self.highs.changeRowBounds(i, lower, hi)
 
-    def resolve(self) -> Status:
-        """Solve again after bound changes (simplex warm-starts from the last basis)."""
+    def resolve(self, load_values: bool = True) -> Status:
+        """Solve again after bound changes (simplex warm-starts from the last basis).
+        ``load_values=False`` leaves the Pyomo variables alone (sweeps read the arrays)."""
         t0 = time.perf_counter()
         self.highs.run()
         self.timings.solve_s += time.perf_counter() - t0
-        self._read()
+        self._read(load_values)
         return self.status
 
-    def _read(self) -> None:
+    def _read(self, load_values: bool = True) -> None:
         self.status = _STATUS.get(self.highs.getModelStatus(), Status.NUMERICAL)
         if self.status is Status.OPTIMAL or (
             self.status is Status.TIME_LIMIT and self.highs.getInfo().primal_solution_status == 2
         ):
-            values = self.highs.getSolution().col_value
-            for var, v in zip(self.columns, values, strict=True):
-                var.set_value(v, skip_validation=True)
+            if load_values:
+                values = self.highs.getSolution().col_value
+                for var, v in zip(self.columns, values, strict=True):
+                    var.set_value(v, skip_validation=True)
             self.objective = self.highs.getInfo().objective_function_value + self.objective_offset
         else:
             self.objective = math.nan
