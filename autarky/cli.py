@@ -300,3 +300,95 @@ def show(
         "summary": json.loads(summary_path.read_text()) if summary_path.is_file() else None,
     }
     sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+
+
+@app.command()
+@user_errors
+def game(
+    scenario: Annotated[Path, typer.Argument(help="Race scenario YAML with a 'game:' section.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Run both sides' plans and the bargaining game until the restrictions they impose on each
+    other repeat (docs/game.md); print the equilibria per year, the regime path, the strategic
+    window and who leads, and the iterations. Writes nothing."""
+    from autarky.progress import progress_reporter
+    from optimize.feedback import run_race
+    from optimize.game_scenario import load_race
+
+    race = load_race(scenario)
+    with progress_reporter(enabled=not as_json, console=err) as progress:
+        result = run_race(race, progress=progress)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json(), indent=2) + "\n")
+        return
+    t = Table(title=f"Race '{race.scenario.name}': the game along the final plans")
+    for col in ("year", "US dep.", "CN dep.", "US plays", "CN plays", "stage equilibria",
+                "regime"):
+        t.add_column(col, justify="right" if "dep." in col else "left")
+    table = result.table
+    for year, r in table.iterrows():
+        eqs = r.stage_equilibrium + (f" (also: {r.other_equilibria})" if r.other_equilibria
+                                     else "")
+        regime = r.regime + (f", {r.leader} leads" if r.leader else "")
+        t.add_row(str(year), _pct(r.us_dependence), _pct(r.cn_dependence), r.us_strategy,
+                  r.cn_strategy, eqs, regime + (" (conceded)" if r.conceded else ""))
+    out.print(t)
+    t2 = Table(title="Iterations (restriction years each plan faced)")
+    for col in ("iteration", "US plan faces", "CN plan faces", "US chain year", "CN chain year"):
+        t2.add_column(col)
+    for it in result.iterations:
+        faced = {
+            side: "; ".join(
+                f"{a}-{b} max share {m:g}"
+                for a, b, m in sorted({(r.from_year, r.to_year, r.max_share)
+                                       for r in it.restrictions[side]})
+            ) or "none"
+            for side in ("US", "CN")
+        }
+        if it.index == 0:
+            faced = {side: "own scenario restrictions" for side in faced}
+        years = it.chain_year
+        t2.add_row(str(it.index), faced["US"], faced["CN"], str(years["US"] or "never"),
+                   str(years["CN"] or "never"))
+    out.print(t2)
+    w = result.window
+    out.print(
+        "strategic window: "
+        + ("none" if w is None else f"{w.leader} leads {w.start}-{w.end} ({w.years} years)")
+    )
+    if result.game.concession is not None:
+        c = result.game.concession
+        out.print(f"concession: {c.side} gives in in {c.year} "
+                  f"(cumulative loss {c.cumulative_loss:,.1f} > tolerance {c.tolerance:,.1f} "
+                  "USD bn)")
+    n = len(result.iterations) - 1
+    if result.converged:
+        out.print(f"fixed point after {n} iteration(s)")
+    elif result.cycle:
+        out.print(f"cycle: the patterns of iterations {result.cycle} repeat; the last is shown")
+    else:
+        out.print(f"no fixed point within {n} iterations; the last is shown")
+
+
+@app.command()
+@user_errors
+def template(
+    path: Annotated[Path, typer.Argument(help="Workbook to write (.xlsx).")],
+    dataset: Annotated[Path, typer.Option(help="Dataset to fill it with.")] = Path("data/default"),
+    scenario: Annotated[
+        Path | None, typer.Option(help="Scenario for the Scenario sheet (default: baseline).")
+    ] = Path("data/scenarios/baseline.yaml"),
+) -> None:
+    """Write an input workbook for analysts: one sheet per dataset table (filled with the data,
+    with column comments and drop-downs) and a Scenario sheet. Run it with 'autarky run'."""
+    from autarky.excel.template import write_template
+    from network.errors import Problem
+    from network.validate import load_dataset
+    from optimize.scenario import load_scenario
+
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(Problem(str(path), "not an .xlsx name", "end the file name in .xlsx"))
+    data = load_dataset(dataset)
+    sc = load_scenario(scenario) if scenario else None
+    write_template(path, data, sc)
+    out.print(f"wrote {path}: edit the sheets, then run 'autarky run {path}'")
