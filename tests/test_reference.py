@@ -63,3 +63,15 @@ def test_escalation_costs_more_than_baseline():
     assert esc.objective > base.objective
     # the 2027 bans pull magnet self-sufficiency forward
     assert esc.timeline.loc["ndfeb_magnet", "year"] < base.timeline.loc["ndfeb_magnet", "year"]
+
+
+def test_template_round_trip_gives_the_baseline_objective(tmp_path):
+    from autarky.excel.template import read_input_workbook, write_template
+    from network.validate import load_dataset
+
+    sc = load_scenario("data/scenarios/baseline.yaml")
+    path = write_template(tmp_path / "input.xlsx", load_dataset(sc.dataset_path), sc)
+    data, sc2 = read_input_workbook(path)
+    r = run_plan(sc2, data)
+    assert r.status is Status.OPTIMAL
+    assert r.objective == pytest.approx(REFERENCE["baseline"][0], rel=1e-9)
