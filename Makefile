@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SCENARIO ?= data/scenarios/baseline.yaml
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean libreoffice
 
 $(BIN)/autarky: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,7 +21,17 @@ $(VENV)/.test-deps: $(BIN)/autarky
 run: $(BIN)/autarky
 	$(BIN)/autarky run $(SCENARIO)
 
-test: $(VENV)/.test-deps
+# The spreadsheet check opens the workbooks in LibreOffice: installed here when missing and
+# possible (root with apt-get); otherwise that test is skipped with its reason.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing LibreOffice Calc (for the spreadsheet check)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends libreoffice-calc >/dev/null) || echo "LibreOffice install failed"; \
+	  else echo "LibreOffice not available: the spreadsheet check will be skipped"; fi; }
+
+test: $(VENV)/.test-deps libreoffice
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
