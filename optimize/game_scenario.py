@@ -182,7 +182,6 @@ def load_race(path: str | Path) -> Race:
                                     f"{sc.horizon.first}-{sc.horizon.last}",
                                     "widen the plan's horizon or narrow the race's"))
         plans[side] = plan
-    params = None
     payoffs = base / spec.payoffs
     if not payoffs.is_file():
         problems.append(Problem(where, f"game.payoffs: no file {payoffs}",
