@@ -98,6 +98,8 @@ class ModelData:
     # restrictions
     banned: set[tuple[Arc, int]] = field(default_factory=set)
     capped: dict[tuple[str, int], tuple[float, list[Arc]]] = field(default_factory=dict)
+    # (commodity, year) -> served keys of its target row
+    target_groups: dict[tuple[str, int], list[Key3]] = field(default_factory=dict)
     # budgets (USD)
     budget_year: float | None = None
     budget_total: float | None = None
@@ -198,7 +200,11 @@ def build_model_data(data: Dataset, sc: Scenario) -> ModelData:
             for t in years:
                 if t >= tg.from_year:
                     target_share[(c, t)] = max(target_share.get((c, t), 0.0), tg.share)
-    served_keys = [k for k in demand if k[1] in set(target_commodities)]
+    targeted = set(target_commodities)
+    served_keys = [k for k in demand if k[1] in targeted]
+    target_groups: dict[tuple[str, int], list[Key3]] = defaultdict(list)
+    for k in served_keys:
+        target_groups[(k[1], k[2])].append(k)
 
     # restrictions on the rival's exports into the bloc
     banned: set[tuple[Arc, int]] = set()
@@ -256,6 +262,7 @@ def build_model_data(data: Dataset, sc: Scenario) -> ModelData:
         target_share=target_share,
         banned=banned,
         capped=capped,
+        target_groups=dict(target_groups),
         budget_year=None if sc.budget.per_year_usd_bn is None else sc.budget.per_year_usd_bn * bn,
         budget_total=None if sc.budget.total_usd_bn is None else sc.budget.total_usd_bn * bn,
         budget_chain={k: v * bn for k, v in sc.budget.per_chain_per_year_usd_bn.items()},

@@ -58,16 +58,13 @@ def add_cutoff_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def target_rows(d: ModelData) -> dict[tuple[str, int], list[tuple[str, str, int]]]:
-    """(commodity, year) -> the served keys summed in its target row."""
-    rows: dict[tuple[str, int], list] = defaultdict(list)
-    for k in d.served_keys:
-        rows[(k[1], k[2])].append(k)
-    return dict(rows)
+    """(commodity, year) -> the served keys summed in its target row (computed once)."""
+    return d.target_groups
 
 
 def target_demand(d: ModelData, c: str, t: int) -> float:
     """The planner's total demand for ``c`` in ``t``."""
-    return sum(d.demand[k] for k in target_rows(d).get((c, t), []))
+    return sum(d.demand[k] for k in d.target_groups.get((c, t), []))
 
 
 def add_targets(m: pyo.ConcreteModel, d: ModelData) -> None:
