@@ -124,7 +124,8 @@ def write_race(tmp_path: Path, game: dict | None = None, **header: object) -> Pa
     pd.DataFrame(
         [dict(parameter=k, value=v, unit="-", source="test") for k, v in rows]
     ).to_csv(tmp_path / "payoffs.csv", index=False)
-    body = {**plan_dict("US", "CN", game=game if game is not None else GAME), **header}
+    body = {**plan_dict("US", "CN", game=game if game is not None else GAME), "name": "race",
+            **header}
     path = tmp_path / "race.yaml"
     path.write_text(yaml.safe_dump(body))
     return path
@@ -346,3 +347,20 @@ def test_default_race_reaches_a_fixed_point_or_reports_its_cycle():
     assert (w.leader, w.start, w.end) == ("US", 2035, 2040)
     assert result.us_plan.chain_year == 2035
     assert all(math.isfinite(x) for x in path["us_dependence"])
+
+
+def test_cli_game_records_a_job_with_the_game_in_summary_json(tmp_path: Path):
+    path = write_race(tmp_path)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["game", str(path), "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    (folder,) = [p for p in out.iterdir() if p.is_dir()]
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["status"] == "done" and summary["scenario"] == "race"
+    assert summary["game_path"][0] == {"year": 2025, "us": "open", "cn": "restrict",
+                                       "regime": "coercion"}
+    assert summary["chain_year"] == {"US": None, "CN": None}
+    assert json.loads((folder / "race.json").read_text())["converged"] is True
+    assert (folder / "plan.xlsx").is_file()
+    jobs = CliRunner().invoke(app, ["jobs", "--out", str(out), "--json"])
+    assert [(j["kind"], j["status"]) for j in json.loads(jobs.stdout)] == [("game", "done")]
