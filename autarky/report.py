@@ -54,18 +54,30 @@ def summary_table(r: PlanResult) -> Table:
 
 
 def builds_table(r: PlanResult, top: int = 15) -> Table:
-    t = Table(title="Largest builds (capacity started)")
-    for col in ("region", "process", "start", "online", "capacity", "capex USD bn"):
+    """New capacity by region and process over the horizon, largest capex first."""
+    t = Table(title="Builds by region and process (largest capex first)")
+    for col in ("region", "process", "first start", "first online", "capacity", "capex USD bn"):
         t.add_column(col, justify="left" if col in ("region", "process") else "right")
-    b = r.builds.sort_values("capex_usd", ascending=False).head(top)
-    for (reg, proc, year), row in b.iterrows():
+    b = r.builds.reset_index()
+    g = (
+        b.groupby(["region", "process"])
+        .agg(
+            start=("year", "min"),
+            online=("online_year", "min"),
+            capacity=("capacity", "sum"),
+            capex=("capex_usd", "sum"),
+        )
+        .sort_values("capex", ascending=False)
+        .head(top)
+    )
+    for (reg, proc), row in g.iterrows():
         t.add_row(
             reg,
             proc,
-            str(year),
-            str(row["online_year"]),
+            str(int(row["start"])),
+            str(int(row["online"])),
             f"{row['capacity']:,.1f}",
-            usd_bn(row["capex_usd"]),
+            usd_bn(row["capex"]),
         )
     return t
 
