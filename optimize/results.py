@@ -16,6 +16,8 @@ from optimize.sets import ModelData
 from optimize.solve import Solved, Status
 
 EPS = 1e-7
+ALL_CHAINS = "all chains"  # the per-year budget
+TOTAL = "total"  # the horizon budget, reported in the last year
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class PlanResult:
     timeline: pd.DataFrame  # (commodity): year, share_last_year
     chain_year: int | None
     target_prices: pd.DataFrame  # (commodity, year): usd_per_unit, usd_per_pct_point
-    budget_prices: pd.DataFrame  # (year): usd_per_usd
+    budget_prices: pd.DataFrame  # (budget, year): usd_per_usd (discounted USD per extra USD)
     sizes: dict[str, float] = field(default_factory=dict)
     diagnosis: tuple[Diagnosis, ...] = ()
     assumptions: tuple[str, ...] = ()
@@ -190,8 +192,13 @@ def read_result(
     bp_rows = []
     if hasattr(m, "budget_year"):
         for t, con in m.budget_year.items():
-            bp_rows.append((t, -solved.dual(con)))
-    budget_prices = _frame(bp_rows, ["year"], ["usd_per_usd"])
+            bp_rows.append((ALL_CHAINS, t, -solved.dual(con)))
+    if hasattr(m, "budget_chain"):
+        for (ch, t), con in m.budget_chain.items():
+            bp_rows.append((ch, t, -solved.dual(con)))
+    if hasattr(m, "budget_total"):
+        bp_rows.append((TOTAL, d.years[-1], -solved.dual(m.budget_total)))
+    budget_prices = _frame(bp_rows, ["budget", "year"], ["usd_per_usd"])
     sizes = {
         "variables": solved.n_vars,
         "constraints": solved.n_rows,

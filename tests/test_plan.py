@@ -201,8 +201,8 @@ def test_budget_binds_spend_equals_budget_and_has_a_positive_shadow_price():
     assert r.spend.loc[2028, "spend_usd"] == pytest.approx(600)
     assert r.spend.loc[2027, "spend_usd"] == pytest.approx(400)
     assert r.builds.loc[("USA", "sinter", 2028), "capacity"] == pytest.approx(6)
-    assert r.budget_prices.loc[2028, "usd_per_usd"] > 0
-    assert r.budget_prices.loc[2026, "usd_per_usd"] == pytest.approx(0)
+    assert r.budget_prices.loc[("all chains", 2028), "usd_per_usd"] > 0
+    assert r.budget_prices.loc[("all chains", 2026), "usd_per_usd"] == pytest.approx(0)
     # the budget made it dearer: without it everything is built in 2028
     free = run_plan(scenario(discount_rate=0.1, targets=[dict(share=1.0, from_year=2029)]), data)
     assert free.spend.loc[2028, "spend_usd"] == pytest.approx(1000)

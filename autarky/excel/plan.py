@@ -261,9 +261,11 @@ def key_shadow_prices(r: PlanResult) -> pd.DataFrame:
             if value > 0:
                 rows.append((f"target {c}", int(year), float(value), "USD per pct point"))
     bp = r.budget_prices
-    if len(bp) and bp["usd_per_usd"].max() > 0:
-        year = int(bp["usd_per_usd"].idxmax())
-        rows.append(("per-year budget", year, float(bp["usd_per_usd"].max()), "USD per USD"))
+    if len(bp):
+        for budget, grp in bp["usd_per_usd"].groupby(level="budget", sort=False):
+            if grp.max() > 0:
+                (_, year), value = grp.idxmax(), float(grp.max())
+                rows.append((f"{budget} budget", int(year), value, "USD per USD"))
     if not rows:
         rows.append(("no target or budget binds", None, 0.0, ""))
     return pd.DataFrame(rows, columns=["constraint", "year", "shadow price", "unit"])
