@@ -138,6 +138,56 @@ def scaled_demand(demand: dict, growth: float, first: int) -> dict:
     }
 
 
+def variant_inputs(
+    data: Dataset, sc: Scenario, v: Variant, settings: SweepSettings
+) -> tuple[Dataset, Scenario]:
+    """The dataset and scenario a fresh build would need for ``v`` (the slow route: rebuild
+    checks, benchmarks, and the game's race, which plans from scratch)."""
+    cap = data.capacity.copy()
+    cap["lead_time"] = list(lead_times(data, v.lead_time_multiplier))
+    cap["capex"] = cap["capex"] * v.capex_multiplier
+    out = dataclasses.replace(data, capacity=cap)
+    if v.demand_growth_multiplier != 1.0:
+        dem = data.demand.copy()
+        first = sc.years[0]
+        base = data.demand_in([first]).droplevel("year")
+        keys = list(
+            zip(*[dem.index.get_level_values(n) for n in ("region", "commodity")], strict=True)
+        )
+        q0 = np.array([float(base.get(k, 0.0)) for k in keys])
+        q = dem["quantity"].to_numpy(dtype=float)
+        dem["quantity"] = np.maximum(0.0, q0 + v.demand_growth_multiplier * (q - q0))
+        out = dataclasses.replace(out, demand=dem)
+    restrictions = (
+        list(sc.restrictions)
+        if v.restriction is None
+        else list(settings.restriction_sets[v.restriction])
+    )
+    if v.restriction_start_year is not None:
+        restrictions = [
+            r.model_copy(update={"from_year": v.restriction_start_year}) for r in restrictions
+        ]
+    budget = sc.budget
+    if v.budget_usd_bn is not None:
+        if budget_mode(sc) == "per_year":
+            budget = budget.model_copy(update={"per_year_usd_bn": v.budget_usd_bn})
+        else:
+            chains = dict(budget.per_chain_per_year_usd_bn)
+            swept = settings.budget_chains or tuple(chains)
+            base_sum = sum(chains[ch] for ch in swept)
+            for ch in swept:
+                share = chains[ch] / base_sum if base_sum > 0 else 1.0 / len(swept)
+                chains[ch] = v.budget_usd_bn * share
+            budget = budget.model_copy(update={"per_chain_per_year_usd_bn": chains})
+    targets = sc.targets
+    if v.target_year is not None:
+        targets = [t.model_copy(update={"from_year": v.target_year}) for t in targets]
+    update: dict[str, Any] = {"restrictions": restrictions, "budget": budget, "targets": targets}
+    if v.discount_rate is not None:
+        update["discount_rate"] = v.discount_rate
+    return out, sc.model_copy(update=update)
+
+
 class SweepModel:
     """One compiled plan for one :class:`Structure`; :meth:`solve` runs one variant on it."""
 
