@@ -8,6 +8,7 @@ right-hand sides.
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections.abc import Callable
 
@@ -27,6 +28,15 @@ Progress = Callable[[str], None]
 
 def _noop(_: str) -> None:
     return None
+
+
+class NoSolution(RuntimeError):
+    """The solver stopped without any solution to read (e.g. its time limit came before a
+    first feasible point, or it hit numerical trouble). Never an optimal plan."""
+
+    def __init__(self, status: Status, stage: str = "plan") -> None:
+        super().__init__(f"the solver stopped with status {status.value} and no {stage} solution")
+        self.status = status
 
 
 def solve_model_data(d: ModelData, sc: Scenario, elastic: bool = False) -> Solved:
@@ -49,9 +59,13 @@ def run_plan(sc: Scenario, data: Dataset | None = None, progress: Progress = _no
     if solved.status is Status.INFEASIBLE:
         progress("diagnosing")
         elastic = solve_model_data(d, sc, elastic=True)
+        if not math.isfinite(elastic.objective):
+            raise NoSolution(elastic.status, "diagnosis")
         diagnosis = diagnose(data, sc, d, elastic)
         result = read_result(data, sc, d, elastic, diagnosis)
         return dataclasses.replace(result, status=Status.INFEASIBLE)
+    if not math.isfinite(solved.objective):
+        raise NoSolution(solved.status)
     progress("reading results")
     return read_result(data, sc, d, solved)
 
@@ -168,7 +182,7 @@ def earliest_years(
     probe = sc.model_copy(
         update={"targets": [Target(commodities="critical", share=share, from_year=sc.years[0])]}
     )
-    d = build_model_data(data, probe)
+    d = build_model_data(data, probe, all_cutoff_years=True)
     rows = target_rows(d)
     solved = solve_model_data(d, probe)
     m = solved.model

@@ -90,6 +90,7 @@ class ModelData:
     penalty: dict[str, float]  # commodity -> USD per unit unserved
     # cutoff state
     avail: dict[str, float]
+    cut_years: list[int]  # years with a cutoff state (an active target, or all for searches)
     cut_prod_keys: list[Key3]
     cut_arcs: list[Arc]
     target_commodities: list[str]
@@ -110,8 +111,11 @@ class ModelData:
         return self.years[0]
 
 
-def build_model_data(data: Dataset, sc: Scenario) -> ModelData:
-    """Derive the LP's index sets and parameters from a validated dataset and scenario."""
+def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False) -> ModelData:
+    """Derive the LP's index sets and parameters from a validated dataset and scenario.
+
+    The cutoff state exists only in years where some target is active, unless
+    ``all_cutoff_years`` (searches and sweeps that move target years by right-hand sides)."""
     years = sc.years
     first, last = years[0], years[-1]
     planner = data.regions_of(sc.planner)
@@ -188,8 +192,6 @@ def build_model_data(data: Dataset, sc: Scenario) -> ModelData:
 
     # cutoff state
     avail = availability(data, sc.planner, sc.rival, sc.neutral_share)
-    cut_prod_keys = [k for k in prod_keys if avail[k[0]] > 0]
-    cut_arcs = [a for a in arcs if a[0] not in rival_set and a[1] not in rival_set]
     target_commodities: list[str] = []
     target_share: dict[tuple[str, int], float] = {}
     for tg in sc.targets:
@@ -200,8 +202,13 @@ def build_model_data(data: Dataset, sc: Scenario) -> ModelData:
             for t in years:
                 if t >= tg.from_year:
                     target_share[(c, t)] = max(target_share.get((c, t), 0.0), tg.share)
+    active = {t for (_c, t), share in target_share.items() if share > 0}
+    cut_years = list(years) if all_cutoff_years else [t for t in years if t in active]
+    cut_set = set(cut_years)
+    cut_prod_keys = [k for k in prod_keys if avail[k[0]] > 0 and k[2] in cut_set]
+    cut_arcs = [a for a in arcs if a[0] not in rival_set and a[1] not in rival_set]
     targeted = set(target_commodities)
-    served_keys = [k for k in demand if k[1] in targeted]
+    served_keys = [k for k in demand if k[1] in targeted and k[2] in cut_set]
     target_groups: dict[tuple[str, int], list[Key3]] = defaultdict(list)
     for k in served_keys:
         target_groups[(k[1], k[2])].append(k)
@@ -255,6 +262,7 @@ def build_model_data(data: Dataset, sc: Scenario) -> ModelData:
         demand=demand,
         penalty=penalty,
         avail=avail,
+        cut_years=cut_years,
         cut_prod_keys=cut_prod_keys,
         cut_arcs=cut_arcs,
         target_commodities=target_commodities,

@@ -33,18 +33,15 @@ def add_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
     sum_{p: out(p)=c} prod[r,p,t] + sum_{routes into r} flow - sum_{routes out of r} flow
       - sum_p recipe[p,c] * prod[r,p,t] >= demand[r,c,t] - unserved[r,c,t]."""
     terms: dict[tuple, list] = defaultdict(list)
-    for r, p, t in d.prod_keys:
-        v = m.prod[r, p, t]
+    for (r, p, t), v in m.prod.items():
         terms[(r, d.output_of[p], t)].append((1.0, v))
         for c, a in d.recipe[p].items():
             terms[(r, c, t)].append((-a, v))
-    for e, i, c in d.arcs:
-        for t in d.years:
-            v = m.flow[e, i, c, t]
-            terms[(i, c, t)].append((1.0, v))
-            terms[(e, c, t)].append((-1.0, v))
-    for k in d.demand:
-        terms[k].append((1.0, m.unserved[k]))
+    for (e, i, c, t), v in m.flow.items():
+        terms[(i, c, t)].append((1.0, v))
+        terms[(e, c, t)].append((-1.0, v))
+    for k, v in m.unserved.items():
+        terms[k].append((1.0, v))
     keys = sorted(terms)
     m.balance = pyo.Constraint(
         keys,

@@ -28,14 +28,16 @@ def cost_terms(m: pyo.ConcreteModel, d: ModelData) -> dict[str, object]:
         if d.fixed_om[(k[0], k[1])] > 0
     )
     var = sum(
-        df[t] * d.variable_cost[(r, p)] * m.prod[r, p, t]
-        for r, p, t in d.prod_keys
+        df[t] * d.variable_cost[(r, p)] * v
+        for (r, p, t), v in m.prod.items()
         if d.variable_cost[(r, p)] > 0
     )
     trade = sum(
-        df[t] * d.arc_cost[a] * m.flow[(*a, t)] for a in d.arcs for t in d.years if d.arc_cost[a]
+        df[t] * d.arc_cost[(e, i, c)] * v
+        for (e, i, c, t), v in m.flow.items()
+        if d.arc_cost[(e, i, c)]
     )
-    unserved = sum(df[k[2]] * d.penalty[k[1]] * m.unserved[k] for k in d.demand)
+    unserved = sum(df[k[2]] * d.penalty[k[1]] * v for k, v in m.unserved.items())
     return {"capex": capex, "fixed_om": fom, "variable": var, "trade": trade, "unserved": unserved}
 
 

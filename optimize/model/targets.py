@@ -23,12 +23,12 @@ def add_cutoff_operations(m: pyo.ConcreteModel, d: ModelData) -> None:
         d.cut_prod_keys,
         rule=lambda m, *k: m.cut_prod[k] <= d.avail[k[0]] * capacity_expr(m, d, k),
     )
-    keys = [(*a, t) for a in d.cut_arcs for t in d.years]
+    keys = [(*a, t) for a in d.cut_arcs for t in d.cut_years]
     m.cut_flow = pyo.Var(keys, domain=pyo.NonNegativeReals)
     cut_arc_set = set(d.cut_arcs)
     for a, ub in d.arc_max.items():
         if a in cut_arc_set:
-            for t in d.years:
+            for t in d.cut_years:
                 m.cut_flow[(*a, t)].setub(ub)
 
 
@@ -40,18 +40,15 @@ def add_cutoff_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
         d.served_keys, domain=pyo.NonNegativeReals, bounds=lambda m, *k: (0, d.demand[k])
     )
     terms: dict[tuple, list] = defaultdict(list)
-    for r, p, t in d.cut_prod_keys:
-        v = m.cut_prod[r, p, t]
+    for (r, p, t), v in m.cut_prod.items():
         terms[(r, d.output_of[p], t)].append((1.0, v))
         for c, a in d.recipe[p].items():
             terms[(r, c, t)].append((-a, v))
-    for e, i, c in d.cut_arcs:
-        for t in d.years:
-            v = m.cut_flow[e, i, c, t]
-            terms[(i, c, t)].append((1.0, v))
-            terms[(e, c, t)].append((-1.0, v))
-    for k in d.served_keys:
-        terms[k].append((-1.0, m.served[k]))
+    for (e, i, c, t), v in m.cut_flow.items():
+        terms[(i, c, t)].append((1.0, v))
+        terms[(e, c, t)].append((-1.0, v))
+    for k, v in m.served.items():
+        terms[k].append((-1.0, v))
     m.cut_balance = pyo.Constraint(
         sorted(terms), rule=lambda m, *k: sum(a * v for a, v in terms[k]) >= 0
     )
