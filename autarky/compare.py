@@ -396,7 +396,7 @@ def run_compare(
     progress(f"sweep {sweep_id}: {len(variants)} variants, {len(variants) - len(todo)} done before")
     race = _load_race(Path(source), sc)
     work = _Work(inputs.data, sc, settings, sweep_digest, race)
-    chunks = _chunks(todo, inputs.data, sc, workers, chunk_size)
+    chunks = _chunks(todo, inputs.data, sc, settings, workers, chunk_size)
     runner = _run_local if local or not todo else _run_dask
     for name, row in runner(
         work, chunks, store, hashes, sweep_id, folder, scheduler, workers, progress
@@ -428,7 +428,12 @@ def _read_back(job: Job) -> dict[str, Any] | None:
 
 
 def _chunks(
-    todo: list[Variant], data: Dataset, sc: Scenario, workers: int, size: int | None
+    todo: list[Variant],
+    data: Dataset,
+    sc: Scenario,
+    settings: SweepSettings,
+    workers: int,
+    size: int | None,
 ) -> list[list[Variant]]:
     """Variants grouped by structure (one compiled model each) and cut into chunks: about two
     per worker, so that a worker builds few models and a lost chunk loses little."""
@@ -436,7 +441,7 @@ def _chunks(
 
     order = sorted(
         range(len(todo)),
-        key=lambda i: (repr(structure_of(todo[i], data, sc)), i),
+        key=lambda i: (repr(structure_of(todo[i], data, sc, settings)), i),
     )
     ordered = [todo[i] for i in order]
     if size is None:

@@ -79,6 +79,7 @@ class Structure:
     restriction: str | None
     discount_rate: float
     shift_restrictions: bool
+    all_cutoff_years: bool  # target rows in every year (target year swept, earliest search)
 
 
 def lead_times(data: Dataset, multiplier: float) -> tuple[int, ...]:
@@ -92,12 +93,16 @@ def lead_times(data: Dataset, multiplier: float) -> tuple[int, ...]:
     return tuple(int(math.floor(int(x) * multiplier + 0.5)) for x in data.capacity["lead_time"])
 
 
-def structure_of(v: Variant, data: Dataset, sc: Scenario) -> Structure:
+def structure_of(
+    v: Variant, data: Dataset, sc: Scenario, settings: SweepSettings | None = None
+) -> Structure:
+    settings = settings or SweepSettings()
     return Structure(
         leads=lead_times(data, v.lead_time_multiplier),
         restriction=v.restriction,
         discount_rate=sc.discount_rate if v.discount_rate is None else v.discount_rate,
         shift_restrictions=v.restriction_start_year is not None,
+        all_cutoff_years=v.target_year is not None or settings.earliest,
     )
 
 
@@ -216,7 +221,8 @@ class SweepModel:
                 "budget": budget,
             }
         )
-        d = build_model_data(data_b, self.sc_b)
+        every = st.all_cutoff_years
+        d = build_model_data(data_b, self.sc_b, all_cutoff_years=every)
         if settings.earliest:  # target rows for every critical commodity, share 0 unless set
             probe = self.sc_b.model_copy(
                 update={
@@ -226,7 +232,10 @@ class SweepModel:
                     ]
                 }
             )
-            d = dataclasses.replace(build_model_data(data_b, probe), target_share=d.target_share)
+            d = dataclasses.replace(
+                build_model_data(data_b, probe, all_cutoff_years=every),
+                target_share=d.target_share,
+            )
         self.d = d
         m = build_model(d)
         self.solved: Solved = compile_and_solve(m, sc.solver, build_s=time.perf_counter() - t0)
@@ -579,7 +588,7 @@ def model_for(
 ) -> SweepModel:
     """The cached compiled model for ``v``'s structure (built on first use). ``cache_key``
     identifies the inputs (e.g. their hash); without it the objects' identities are used."""
-    st = structure_of(v, data, sc)
+    st = structure_of(v, data, sc, settings)
     key = (cache_key if cache_key is not None else (id(data), id(sc)), repr(settings), st)
     found = _CACHE.get(key)
     if found is not None:
