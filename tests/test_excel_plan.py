@@ -194,10 +194,15 @@ def test_summary_figures(wb, plan):
 
 
 def test_assumptions_are_listed_in_amber(wb):
-    ws = wb["Summary"]
-    row = _row_of(ws, f"commodities: oxide: {ASSUMED}")
-    assert ws.cell(row, 1).font.color.rgb.endswith(AMBER.color.rgb[-6:])
-    assert "assumptions" in ws.cell(_row_of(ws, "Assumptions") + 1, 1).value
+    ws = wb["Assumptions"]
+    row = _row_of(ws, "commodities")
+    assert (ws.cell(row, 2).value, ws.cell(row, 3).value) == ("oxide", ASSUMED)
+    assert ws.cell(row, 3).font.color.rgb.endswith(AMBER.color.rgb[-6:])
+    summary = wb["Summary"]
+    assert "assumptions" in summary.cell(_row_of(summary, "Assumptions") + 1, 1).value
+    counted = _row_of(summary, "commodities")
+    assert summary.cell(counted, 2).value == 1  # one commodity row is an assumption
+    assert summary.cell(counted, 1).font.color.rgb.endswith(AMBER.color.rgb[-6:])
     src = wb["In_commodities"]
     cells = [c for c in src["H"] if c.value == ASSUMED]
     assert cells and cells[0].font.color.rgb.endswith("C65911")

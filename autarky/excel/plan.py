@@ -29,6 +29,7 @@ from autarky.excel.styles import (
     USD_M,
     YEAR,
     Placed,
+    print_setup,
     usd_m,
     write_note,
     write_table,
@@ -49,6 +50,7 @@ CORE_SHEETS = (
     "Unserved",
     "Shadow prices",
     "Game",
+    "Assumptions",
 )
 INPUT_SHEETS = tuple(f"In_{t.name}" for t in TABLES)
 PLAN_SHEETS = CORE_SHEETS + INPUT_SHEETS
@@ -86,6 +88,8 @@ def write_plan_workbook(
             writer(wb.create_sheet(name), book)
         for spec in TABLES:
             write_input_sheet(wb.create_sheet(f"In_{spec.name}"), book, spec.name)
+        for ws in wb.worksheets:
+            print_setup(ws)
         wb.save(tmp)
     return Path(path)
 
@@ -230,14 +234,24 @@ def write_summary(ws: Worksheet, book: Book) -> None:
         ASSUMPTION_NOTE if r.assumptions else "No row of the dataset is marked as an assumption.",
     ).font = AMBER
     if r.assumptions:
+        counts = assumption_frame(r)["table"].value_counts(sort=False)
+        totals = {t.name: len(getattr(book.data, t.name)) for t in TABLES}
         placed = write_table(
             ws,
-            pd.DataFrame({"assumption (table: key: source)": list(r.assumptions)}),
-            "Assumptions",
+            pd.DataFrame(
+                {
+                    "table": counts.index,
+                    "rows marked as assumptions": counts.to_numpy(),
+                    "rows in table": [totals.get(t, 0) for t in counts.index],
+                }
+            ),
+            "AssumptionsByTable",
             top=top + 2,
         )
         for row in range(placed.header_row + 1, placed.last_row + 1):
             ws.cell(row, 1).font = AMBER
+        write_note(ws, placed.last_row + 1, "Every such row is listed on the sheet 'Assumptions'.")
+
     by_year = spend_table(r, book.data)
     spend = write_table(
         ws,
@@ -498,6 +512,28 @@ def write_input_sheet(ws: Worksheet, book: Book, table: str) -> None:
                 ws.cell(row, src).font = AMBER
 
 
+def assumption_frame(r: PlanResult) -> pd.DataFrame:
+    """The dataset rows whose source is an assumption: table, key, source."""
+    rows = [a.split(": ", 2) for a in r.assumptions]
+    return pd.DataFrame(rows, columns=["table", "key", "source"])
+
+
+def write_assumptions(ws: Worksheet, book: Book) -> None:
+    """Every dataset row whose source says it is an assumption, in amber (the Summary sheet
+    says what that means and counts them per table)."""
+    r = book.result
+    if not r.assumptions:
+        write_note(ws, 1, "No row of the dataset is marked as an assumption.")
+        ws.freeze_panes = "A2"
+        return
+    placed = write_table(ws, assumption_frame(r), "Assumptions", top=1)
+    for row in range(placed.header_row + 1, placed.last_row + 1):
+        for col in range(1, 4):
+            ws.cell(row, col).font = AMBER
+    ws.column_dimensions["C"].width = 120
+    ws.freeze_panes = ws.cell(placed.header_row + 1, 1)
+
+
 SHEET_WRITERS: tuple[tuple[str, Callable[[Worksheet, Book], None]], ...] = (
     ("Summary", write_summary),
     ("Timeline", write_timeline),
@@ -507,4 +543,5 @@ SHEET_WRITERS: tuple[tuple[str, Callable[[Worksheet, Book], None]], ...] = (
     ("Unserved", write_unserved),
     ("Shadow prices", write_shadow_prices),
     ("Game", write_game),
+    ("Assumptions", write_assumptions),
 )

@@ -197,3 +197,13 @@ def write_note(ws: Worksheet, row: int, text: str, col: int = 1) -> Cell:
     cell = safe_value(ws.cell(row, col), text)
     cell.font = Font(italic=True)
     return cell
+
+
+def print_setup(ws: Worksheet) -> None:
+    """Landscape, fitted to the page width, header row repeated: prints as analysts expect."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if ws.max_row > 1:
+        ws.print_title_rows = "1:1"
