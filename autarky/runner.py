@@ -4,12 +4,19 @@
 dataset as used (``inputs/``) and ``log.txt``. Every file is written to a temporary name and
 renamed when complete, so a killed job leaves no half-written file; its row says
 ``interrupted``. A user error (bad data or scenario) leaves only the failed job's row.
+
+Job folders are named by job id only: nothing from a scenario's name or a file name chooses
+where outputs go. An output folder that cannot be written (read-only, a file in the way, disk
+full) is an :class:`OutputError` naming the path (exit 2 from the CLI); a job that had started
+is recorded ``failed``. A solver that stops without a solution (time limit before a first
+feasible point) gives a ``time_limit`` job with a summary and no plan, never an optimal one.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,13 +26,13 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from autarky.atomic import atomic_write, atomic_write_text, write_json_atomic
+from autarky.atomic import TEMP_MARKER, atomic_write, atomic_write_text, write_json_atomic
 from autarky.hashing import code_version, inputs_hash
 from autarky.jobs import Job, JobStatus, JobStore, job_guard
 from network.dataset import Dataset
 from network.errors import InputError, Problem
 from network.validate import load_dataset
-from optimize.plan import run_plan
+from optimize.plan import NoSolution, run_plan
 from optimize.results import PlanResult
 from optimize.scenario import Scenario, load_scenario
 from optimize.solve import Status
@@ -51,6 +58,25 @@ _JOB_STATUS = {
     Status.UNBOUNDED: JobStatus.FAILED,
     Status.NUMERICAL: JobStatus.FAILED,
 }
+
+
+class OutputError(InputError):
+    """The output folder or job store cannot be written (read-only, not a folder, disk full)."""
+
+    def __init__(self, path: Path | str, exc: BaseException) -> None:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        super().__init__(
+            Problem(
+                str(path),
+                f"cannot write here ({reason})",
+                "free disk space, or give a writable folder with --out (and --store)",
+            ),
+            title="cannot write outputs",
+        )
+
+
+def _written_path(exc: BaseException, fallback: Path) -> Path | str:
+    return getattr(exc, "filename", None) or fallback
 
 
 @dataclass
@@ -107,14 +133,21 @@ def run_job(
 ) -> JobOutcome:
     """Run one job end to end. Raises InputError (after recording the failed job) on bad input."""
     out_root = Path(out_root)
-    store = JobStore(store_path or out_root / "jobs.sqlite")
-    store.reap_stale()
+    store_file = store_path or out_root / "jobs.sqlite"
+    try:
+        store = JobStore(store_file)
+        reap_interrupted(store)
+    except (OSError, sqlite3.Error) as exc:
+        raise OutputError(_written_path(exc, store_file), exc) from None
     source = Path(source)
     try:
         progress("loading inputs")
         inputs = read_inputs(source)
     except InputError as exc:
-        _record_user_error(store, out_root, source, exc, kind)
+        try:
+            _record_user_error(store, out_root, source, exc, kind)
+        except (OSError, sqlite3.Error) as write_exc:
+            raise OutputError(_written_path(write_exc, out_root), write_exc) from None
         raise
     digest = inputs_hash(inputs.dataset_path, inputs.scenario_text, code_version())
     if not force:
@@ -123,24 +156,32 @@ def run_job(
             summary = json.loads((earlier.out_dir / "summary.json").read_text())
             plan = earlier.out_dir / "plan.xlsx"
             return JobOutcome(earlier, True, summary, plan if plan.is_file() else None)
-    job = store.start(kind, inputs.scenario.name, digest, out_root)
+    try:
+        job = store.start(kind, inputs.scenario.name, digest, out_root)
+    except (OSError, sqlite3.Error) as exc:
+        raise OutputError(_written_path(exc, out_root), exc) from None
     log = _Log(job.out_dir / "log.txt", progress)
     try:
-        with job_guard(store, job):
+        with job_guard(store, job):  # records 'failed' for the errors below
             job, summary, plan_path, result = _execute(store, job, inputs, digest, log)
     except InputError:
         shutil.rmtree(job.out_dir, ignore_errors=True)  # bad input: only the record stays
         raise
+    except OSError as exc:  # disk full, read-only, folder removed: the job is recorded failed
+        raise OutputError(_written_path(exc, job.out_dir), exc) from None
     return JobOutcome(job, False, summary, plan_path, result)
 
 
 def _execute(
     store: JobStore, job: Job, inputs: Inputs, digest: str, log: _Log
-) -> tuple[Job, dict[str, Any], Path, PlanResult]:
+) -> tuple[Job, dict[str, Any], Path | None, PlanResult | None]:
     try:
         log(f"job {job.id}: scenario '{inputs.scenario.name}', inputs {digest[:12]}")
         t0 = time.perf_counter()
-        result = run_plan(inputs.scenario, inputs.data, progress=log)
+        try:
+            result = run_plan(inputs.scenario, inputs.data, progress=log)
+        except NoSolution as exc:
+            return _no_solution(store, job, inputs, exc, log)
         log(
             f"plan {result.status.value} in {time.perf_counter() - t0:.2f} s; "
             f"{result.sizes.get('variables', 0)} variables"
@@ -161,6 +202,42 @@ def _execute(
         error = f"solver status {result.status.value}"
     job = store.finish(job.id, status, objective=_finite(result.objective), error=error)
     return job, summary, plan_path, result
+
+
+def reap_interrupted(store: JobStore) -> list[Job]:
+    """Mark ``interrupted`` the jobs whose process died (:meth:`JobStore.reap_stale`) and delete
+    the temporary files a SIGKILL left in their folders (final files are never touched)."""
+    reaped = store.reap_stale()
+    for job in reaped:
+        if job.out_dir.is_dir():
+            for tmp in job.out_dir.rglob(f".*{TEMP_MARKER}*"):
+                if tmp.is_file():
+                    tmp.unlink(missing_ok=True)
+    return reaped
+
+
+def _no_solution(
+    store: JobStore, job: Job, inputs: Inputs, exc: NoSolution, log: _Log
+) -> tuple[Job, dict[str, Any], None, None]:
+    """The solver gave no solution: a summary saying so, no plan, the job's final status."""
+    status = _JOB_STATUS[exc.status]
+    sc = inputs.scenario
+    summary: dict[str, Any] = {
+        "summary_version": SUMMARY_VERSION,
+        "job_id": job.id,
+        "scenario": sc.name,
+        "status": status.value,
+        "objective_usd": None,
+        "timeline": {sc.planner: {}},
+        "chain_year": {sc.planner: None},
+        "window": None,
+        "game_path": [],
+        "diagnosis": [str(exc)],
+    }
+    write_json_atomic(job.out_dir / "summary.json", summary)
+    log(f"stopped: {exc}; no plan written")
+    log.flush()
+    return store.finish(job.id, status, error=str(exc)), summary, None, None
 
 
 def _record_user_error(

@@ -2,11 +2,20 @@
 
 Every cell is read as it stands (text, or the number a workbook stores) so that validation can
 say exactly which cell is wrong. Row numbers are spreadsheet rows (header = row 1).
+
+Accepted as unambiguous: a UTF-8 byte-order mark, Windows line ends, ``;`` as the separator
+when the header uses it. Refused while reading, every such problem listed at once: a data row
+with more cells than its header (an unquoted separator inside a cell); in workbooks, formula
+cells (values only: a cached result may be stale or missing), merged cells (only the first
+holds a value) and hidden table sheets. Workbooks pass :func:`autarky.safety.check_workbook`
+(zip bombs, macros, external links) before openpyxl opens them.
 """
 
 from __future__ import annotations
 
 import csv
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +43,7 @@ def read_raw(path: str | Path) -> dict[str, RawTable]:
         )
     if p.is_dir():
         return _read_folder(p)
-    if p.suffix.lower() == ".xlsx":
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_workbook(p)
     raise DataError(
         Problem(
@@ -52,6 +61,7 @@ def _sniff_delimiter(text: str) -> str:
 
 def _read_folder(folder: Path) -> dict[str, RawTable]:
     tables: dict[str, RawTable] = {}
+    problems: list[Problem] = []
     for spec in TABLES:
         f = folder / f"{spec.name}.csv"
         if not f.exists():
@@ -62,14 +72,30 @@ def _read_folder(folder: Path) -> dict[str, RawTable]:
             raise DataError(
                 Problem(f.name, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8 CSV")
             ) from None
-        rows = list(csv.reader(text.splitlines(), delimiter=_sniff_delimiter(text)))
-        tables[spec.name] = RawTable(spec.name, f.name, _frame(rows, f.name))
+        delimiter = _sniff_delimiter(text)
+        try:
+            rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
+        except csv.Error as exc:
+            problems.append(Problem(f.name, f"cannot be read as CSV ({exc})", "save it as CSV"))
+            continue
+        tables[spec.name] = RawTable(spec.name, f.name, _frame(rows, f.name, problems, delimiter))
+    if problems:
+        raise DataError(problems)
     return tables
 
 
-def _frame(rows: list[list[object]], where: str) -> pd.DataFrame:
-    """Rows (header first) -> object DataFrame indexed by spreadsheet row number."""
-    rows = [r for r in rows]
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _frame(
+    rows: list[list[object]], where: str, problems: list[Problem], delimiter: str = ","
+) -> pd.DataFrame:
+    """Rows (header first) -> object DataFrame indexed by spreadsheet row number.
+
+    A row with more non-empty cells than the header has columns is a problem (most often an
+    unquoted separator inside a number or a text), never silently cut.
+    """
     if not rows:
         return pd.DataFrame()
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
@@ -77,8 +103,19 @@ def _frame(rows: list[list[object]], where: str) -> pd.DataFrame:
     numbers = []
     for i, r in enumerate(rows[1:], start=2):
         cells = list(r) + [None] * (len(header) - len(r))
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+        if all(_blank(c) for c in cells):
             continue  # blank line
+        extra = [c for c in cells[len(header) :] if not _blank(c)]
+        if extra:
+            problems.append(
+                Problem(
+                    where,
+                    f"{len(header) + len(extra)} cells but the header has {len(header)} columns",
+                    f"quote cells that contain '{delimiter}' (e.g. \"1{delimiter}234\"), or "
+                    "remove the extra cells",
+                    row=i,
+                )
+            )
         body.append(cells[: len(header)])
         numbers.append(i)
     frame = pd.DataFrame(body, columns=header, index=pd.Index(numbers, name="row"), dtype=object)
@@ -88,21 +125,110 @@ def _frame(rows: list[list[object]], where: str) -> pd.DataFrame:
 def _read_workbook(path: Path) -> dict[str, RawTable]:
     from openpyxl import load_workbook
 
+    from autarky.safety import check_workbook
+
+    check_workbook(path)  # not a zip, zip bomb, macros, external links: refused unopened
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise DataError(
-            Problem(path.name, f"cannot be opened as a workbook ({exc})", "save it as .xlsx")
+            Problem(path.name, f"cannot be opened as a workbook ({_why(exc)})", "save it as .xlsx")
         ) from None
+    problems: list[Problem] = []
     try:
         tables: dict[str, RawTable] = {}
         for spec in TABLES:
             if spec.name not in wb.sheetnames:
                 continue
             ws = wb[spec.name]
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
             where = f"{path.name}, sheet '{spec.name}'"
-            tables[spec.name] = RawTable(spec.name, where, _frame(rows, where))
-        return tables
+            if getattr(ws, "sheet_state", "visible") != "visible":
+                problems.append(
+                    Problem(
+                        where,
+                        "the sheet is hidden: autarky would read data nobody sees",
+                        "unhide the sheet (right-click a sheet tab > Unhide), check it, save",
+                    )
+                )
+            try:
+                rows = _sheet_rows(ws, where, problems)
+                problems += _merged_cell_problems(path, ws, where)
+            except Exception as exc:  # damaged or hostile XML (defusedxml refuses entities)
+                problems.append(
+                    Problem(
+                        where,
+                        f"cannot be read ({_why(exc)})",
+                        "save the workbook again from Excel or LibreOffice as .xlsx",
+                    )
+                )
+                continue
+            tables[spec.name] = RawTable(spec.name, where, _frame(rows, where, problems))
     finally:
         wb.close()
+    if problems:
+        raise DataError(problems)
+    return tables
+
+
+def _why(exc: BaseException) -> str:
+    """Why openpyxl failed; XML that defusedxml refused (entities, DTDs) is named as such."""
+    from defusedxml import DefusedXmlException
+
+    for e in (exc, exc.__cause__, exc.__context__):
+        if isinstance(e, DefusedXmlException):
+            return f"its XML declares entities or a DTD ({e}): refused as a possible XML bomb"
+    return str(exc) or type(exc).__name__
+
+
+def _sheet_rows(ws: object, where: str, problems: list[Problem]) -> list[list[object]]:
+    """Cell values of a read-only sheet; a formula cell is a problem (values only)."""
+    from openpyxl.utils import get_column_letter
+
+    rows: list[list[object]] = []
+    for r in ws.iter_rows():  # type: ignore[attr-defined]
+        values = []
+        for cell in r:
+            if getattr(cell, "data_type", None) == "f":
+                ref = f"{get_column_letter(cell.column)}{cell.row}"
+                header = rows[0] if rows else []
+                name = header[cell.column - 1] if cell.column <= len(header) else None
+                problems.append(
+                    Problem(
+                        where,
+                        f"cell {ref} holds a formula ({cell.value}): autarky reads values, "
+                        "not formulas",
+                        "replace it by its value (Copy, then Paste Special > Values)",
+                        row=cell.row,
+                        column=None if name is None else str(name),
+                    )
+                )
+                values.append(None)
+                continue
+            values.append(cell.value)
+        rows.append(values)
+    return rows
+
+
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
+
+
+def _merged_cell_problems(path: Path, ws: object, where: str) -> list[Problem]:
+    """One problem per merged range of a sheet (read-only sheets do not expose them)."""
+    part = getattr(ws, "_worksheet_path", None)
+    if not part:
+        return []
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(part)  # size bounded by check_workbook
+    out = []
+    for ref in _MERGE.findall(xml):
+        cells_ref = ref.decode("ascii")
+        first_row = int(re.sub(r"[A-Z]", "", cells_ref.split(":")[0]))
+        out.append(
+            Problem(
+                where,
+                f"cells {cells_ref} are merged: only the first holds a value",
+                "unmerge them (Home > Merge & Center > Unmerge Cells) and fill every cell",
+                row=first_row,
+            )
+        )
+    return out

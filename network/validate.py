@@ -92,8 +92,22 @@ def _empty(spec: Table) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series([], dtype=object) for c in spec.columns})
 
 
+MAX_MAGNITUDE = 1e15
+"""No number in any input may exceed this in size (a plausibility bound for every column;
+columns may declare a tighter ``max_value``). 1e15 t or USD is beyond any real supply chain."""
+
+
 def _type_table(spec: Table, table: RawTable, problems: list[Problem]) -> pd.DataFrame:
     frame = table.frame
+    if len(frame.columns) == 0:
+        problems.append(
+            Problem(
+                table.where,
+                "the table is empty (no header row)",
+                "add the header row: " + ", ".join(spec.column_names) + ", then one row each",
+            )
+        )
+        return _empty(spec)
     present = [str(c) for c in frame.columns]
     doubled = [c.name for c in spec.columns if present.count(c.name) > 1]
     for name in doubled:
@@ -115,6 +129,21 @@ def _type_table(spec: Table, table: RawTable, problems: list[Problem]) -> pd.Dat
                 f"add a column '{col.name}': {col.description}",
             )
         )
+    declared = set(spec.column_names)
+    for name in present:
+        if name in declared or not name:
+            continue
+        absent = [c.name for c in spec.columns if c.name not in present and not c.required]
+        near = difflib.get_close_matches(name, absent, n=1, cutoff=0.8)
+        if near:  # a misspelt optional column would silently take its default
+            problems.append(
+                Problem(
+                    table.where,
+                    f"column '{name}' is not a column of {spec.name} (is it '{near[0]}'?)",
+                    f"rename it to '{near[0]}'",
+                    column=name,
+                )
+            )
     if missing or doubled:
         return _empty(spec)
     out: dict[str, list[object]] = {}
@@ -151,10 +180,23 @@ def _type_cell(
     else:
         value, err = _CONVERTERS[col.kind](cell)
     if err:
-        problems.append(Problem(where, err, _fill_hint(col), row, col.name))
+        odd = cells.non_ascii(str(cell)) if col.kind is Kind.ID else None
+        fix = f"{odd} looks like a letter but is not ASCII; retype the id" if odd else None
+        problems.append(Problem(where, err, fix or _fill_hint(col), row, col.name))
         return col.default
     if col.kind in (Kind.NUMBER, Kind.INTEGER):
         assert isinstance(value, int | float)
+        if col.max_value is None and abs(value) > MAX_MAGNITUDE:
+            problems.append(
+                Problem(
+                    where,
+                    f"{_fmt(value)} is implausibly large (most {_fmt(MAX_MAGNITUDE)} {col.unit})",
+                    f"check the unit: {col.description}",
+                    row,
+                    col.name,
+                )
+            )
+            return col.default
         if col.min_value is not None and value < col.min_value:
             problems.append(
                 Problem(
@@ -233,6 +275,32 @@ def check_duplicate_keys(typed: Typed, where: Where, problems: list[Problem]) ->
                     spec.key[-1],
                 )
             )
+
+
+def check_case_clashes(typed: Typed, where: Where, problems: list[Problem]) -> None:
+    """No two ids of one table differ only by upper/lower case (USA and usa)."""
+    for spec in TABLES:
+        df = typed[spec.name]
+        if len(spec.key) != 1 or df.empty:
+            continue
+        seen: dict[str, tuple[str, int]] = {}
+        for row, value in df[spec.key[0]].items():
+            if value is None:
+                continue
+            folded = str(value).casefold()
+            first = seen.setdefault(folded, (str(value), int(row)))
+            if first[0] != value:
+                problems.append(
+                    Problem(
+                        where[spec.name],
+                        f"{spec.key[0]} '{value}' differs from '{first[0]}' (row {first[1]}) "
+                        "only by case",
+                        f"ids are case-sensitive: use one spelling for one {spec.key[0]}, or "
+                        "rename one",
+                        int(row),
+                        spec.key[0],
+                    )
+                )
 
 
 def check_references(typed: Typed, where: Where, problems: list[Problem]) -> None:
@@ -372,6 +440,7 @@ def check_inputs_produced(typed: Typed, where: Where, problems: list[Problem]) -
 
 CHECKS = (
     check_duplicate_keys,
+    check_case_clashes,
     check_references,
     check_blocs,
     check_recipe_cycles,
