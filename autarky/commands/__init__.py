@@ -1,0 +1,1 @@
+"""The commands of the `autarky` command line, one module per concept."""

@@ -1,0 +1,129 @@
+"""Commands on datasets: validate, network (dependence and choke points), template."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from autarky.app import app, out, pct, user_errors
+from network.errors import InputError
+
+
+@app.command()
+@user_errors
+def validate(
+    path: Annotated[Path, typer.Argument(help="Dataset folder of CSV files or .xlsx workbook.")],
+) -> None:
+    """Check a dataset and report every problem at once (exit 2), or summarise it (exit 0)."""
+    from network.validate import load_dataset
+
+    data = load_dataset(path)
+    table = Table(title=f"{path}: valid", show_header=False)
+    for k, v in data.summary().items():
+        table.add_row(k, str(v))
+    for bloc in data.blocs:
+        table.add_row(f"regions in {bloc}", ", ".join(data.regions_of(bloc)))
+    out.print(table)
+
+
+@app.command()
+@user_errors
+def network(
+    path: Annotated[Path, typer.Argument(help="Dataset folder or .xlsx workbook.")],
+    bloc: Annotated[str, typer.Option(help="The bloc whose dependence is measured.")] = "US",
+    rival: Annotated[str, typer.Option(help="The bloc whose supply is cut off.")] = "CN",
+    year: Annotated[int, typer.Option(help="Year of the capacity snapshot.")] = 2025,
+    neutral_share: Annotated[
+        float, typer.Option(help="Share of neutral regions' capacity the bloc can count on.")
+    ] = 1.0,
+    top: Annotated[int, typer.Option(help="How many choke points to list.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Dependence of BLOC on RIVAL per critical commodity in YEAR, and the top choke points."""
+    from network.cutoff import choke_points, cutoff_share
+    from network.errors import Problem
+    from network.validate import load_dataset
+
+    data = load_dataset(path)
+    for name, value in (("--bloc", bloc), ("--rival", rival)):
+        if value not in data.blocs:
+            raise InputError(
+                Problem(name, f"unknown bloc '{value}'", f"use one of {', '.join(data.blocs)}")
+            )
+    shares = cutoff_share(data, bloc, rival, year, neutral_share=neutral_share)
+    chokes = choke_points(data, bloc, year, top=top)
+    if as_json:
+        payload = {
+            "bloc": bloc,
+            "rival": rival,
+            "year": year,
+            "neutral_share": neutral_share,
+            "dependence": [
+                {
+                    "commodity": c,
+                    "demand": _num(r.demand),
+                    "cutoff_share": r.cutoff_share,
+                    "dependence": r.dependence,
+                }
+                for c, r in shares.iterrows()
+            ],
+            "choke_points": [
+                {
+                    "region": k[0],
+                    "process": k[1],
+                    "worst_commodity": r.worst_commodity,
+                    "share_lost": r.share_lost,
+                    "chain_share_lost": r.chain_share_lost,
+                }
+                for k, r in chokes.iterrows()
+            ],
+        }
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        return
+    units = data.commodities["unit"]
+    t = Table(title=f"{bloc} dependence on {rival}, {year} (neutral share {neutral_share:g})")
+    for col in ("commodity", "demand", "servable without rival", "dependence"):
+        t.add_column(col, justify="left" if col == "commodity" else "right")
+    for c, r in shares.iterrows():
+        dem = "" if r.demand != r.demand else f"{r.demand:,.0f} {units.get(c, '')}"
+        t.add_row(str(c), dem, pct(r.cutoff_share), pct(r.dependence))
+    out.print(t)
+    t2 = Table(title=f"Top choke points for {bloc}, {year} (loss if it alone disappeared)")
+    for col in ("region", "process", "worst hit", "share lost", "chain share lost"):
+        t2.add_column(col)
+    for (reg, proc), r in chokes.iterrows():
+        t2.add_row(reg, proc, r.worst_commodity, pct(r.share_lost), pct(r.chain_share_lost))
+    out.print(t2)
+
+
+def _num(x: float) -> float | None:
+    return None if x != x else x
+
+
+@app.command()
+@user_errors
+def template(
+    path: Annotated[Path, typer.Argument(help="Workbook to write (.xlsx).")],
+    dataset: Annotated[Path, typer.Option(help="Dataset to fill it with.")] = Path("data/default"),
+    scenario: Annotated[
+        Path | None, typer.Option(help="Scenario for the Scenario sheet (default: baseline).")
+    ] = Path("data/scenarios/baseline.yaml"),
+) -> None:
+    """Write an input workbook for analysts: one sheet per dataset table (filled with the data,
+    with column comments and drop-downs) and a Scenario sheet. Run it with 'autarky run'."""
+    from autarky.excel.template import write_template
+    from network.errors import Problem
+    from network.validate import load_dataset
+    from optimize.scenario import load_scenario
+
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(Problem(str(path), "not an .xlsx name", "end the file name in .xlsx"))
+    data = load_dataset(dataset)
+    sc = load_scenario(scenario) if scenario else None
+    write_template(path, data, sc)
+    out.print(f"wrote {path}: edit the sheets, then run 'autarky run {path}'")
