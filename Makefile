@@ -4,7 +4,7 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SCENARIO ?= data/scenarios/baseline.yaml
+SCENARIO ?= data/scenarios/race.yaml
 
 .PHONY: run test lint bench clean libreoffice
 

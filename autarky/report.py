@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from rich.table import Table
 
@@ -94,3 +96,67 @@ def earliest_table(df: pd.DataFrame, title: str) -> Table:
         )
         t.add_row(str(c), y, row["binding"])
     return t
+
+
+def race_tables(result: Any) -> list[Table | str]:
+    """The race as analysts read it: the game year by year along the final plans, the
+    iterations of the feedback loop, the window, any concession and how the loop ended."""
+    t = Table(title="The game along the final plans")
+    for col in ("year", "US dep.", "CN dep.", "US plays", "CN plays", "stage equilibria", "regime"):
+        t.add_column(col, justify="right" if "dep." in col else "left")
+    for year, r in result.table.iterrows():
+        eqs = r.stage_equilibrium + (f" (also: {r.other_equilibria})" if r.other_equilibria else "")
+        regime = r.regime + (f", {r.leader} leads" if r.leader else "")
+        t.add_row(
+            str(year),
+            pct(r.us_dependence),
+            pct(r.cn_dependence),
+            r.us_strategy,
+            r.cn_strategy,
+            eqs,
+            regime + (" (conceded)" if r.conceded else ""),
+        )
+    t2 = Table(title="Iterations (restriction years each plan faced)")
+    for col in ("iteration", "US plan faces", "CN plan faces", "US chain year", "CN chain year"):
+        t2.add_column(col)
+    for it in result.iterations:
+        faced = {
+            side: "; ".join(
+                f"{a}-{b} max share {m:g}"
+                for a, b, m in sorted(
+                    {(r.from_year, r.to_year, r.max_share) for r in it.restrictions[side]}
+                )
+            )
+            or "none"
+            for side in ("US", "CN")
+        }
+        if it.index == 0:
+            faced = {side: "own scenario restrictions" for side in faced}
+        years = it.chain_year
+        t2.add_row(
+            str(it.index),
+            faced["US"],
+            faced["CN"],
+            str(years["US"] or "never"),
+            str(years["CN"] or "never"),
+        )
+    lines: list[Table | str] = [t, t2]
+    w = result.window
+    lines.append(
+        "strategic window: "
+        + ("none" if w is None else f"{w.leader} leads {w.start}-{w.end} ({w.years} years)")
+    )
+    if result.game.concession is not None:
+        c = result.game.concession
+        lines.append(
+            f"concession: {c.side} gives in in {c.year} "
+            f"(cumulative loss {c.cumulative_loss:,.1f} > tolerance {c.tolerance:,.1f} USD bn)"
+        )
+    n = len(result.iterations) - 1
+    if result.converged:
+        lines.append(f"fixed point after {n} iteration(s)")
+    elif result.cycle:
+        lines.append(f"cycle: the patterns of iterations {result.cycle} repeat; the last is shown")
+    else:
+        lines.append(f"no fixed point within {n} iterations; the last is shown")
+    return lines

@@ -19,7 +19,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,7 @@ class JobOutcome:
     summary: dict[str, Any]
     plan_path: Path | None = None
     result: PlanResult | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    race: Any = None  # optimize.feedback.RaceResult for a game job
 
 
 @dataclass
@@ -97,8 +97,9 @@ class Inputs:
 
     scenario: Scenario
     data: Dataset
-    scenario_text: str
-    dataset_path: Path
+    scenario_text: str  # every text file the result depends on (for the inputs hash)
+    dataset_path: Path | list[Path]  # a dataset folder or file, or the files of several
+    race: Any = None  # optimize.game_scenario.Race when the scenario has a 'game:' section
 
 
 def read_inputs(source: Path) -> Inputs:
@@ -110,6 +111,8 @@ def read_inputs(source: Path) -> Inputs:
         text = yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False)
         return Inputs(sc, data, text, source)
     sc = load_scenario(source)
+    if sc.game is not None:
+        return _read_race(source)
     path = sc.dataset_path
     if not path.exists():
         raise InputError(
@@ -121,6 +124,22 @@ def read_inputs(source: Path) -> Inputs:
         )
     data = load_dataset(path)
     return Inputs(sc, data, source.read_text(encoding="utf-8"), path)
+
+
+def _read_race(source: Path) -> Inputs:
+    """A race scenario: both plans, their datasets and the payoffs (optimize.game_scenario)."""
+    from optimize.game_scenario import load_race
+
+    race = load_race(source)
+    texts = [source.read_text(encoding="utf-8")]
+    for rel in (race.spec.us_plan, race.spec.cn_plan, race.spec.payoffs):
+        texts.append((source.parent / rel).read_text(encoding="utf-8"))
+    files: list[Path] = []
+    for folder in sorted({p.dataset_path.resolve() for p in race.plans.values()}):
+        found = sorted(folder.rglob("*")) if folder.is_dir() else [folder]
+        files += [f for f in found if f.is_file() and not f.name.startswith(".")]
+    us = race.plans["US"]
+    return Inputs(us, race.data["US"], "\n---\n".join(texts), files, race=race)
 
 
 def run_job(
@@ -149,6 +168,8 @@ def run_job(
         except (OSError, sqlite3.Error) as write_exc:
             raise OutputError(_written_path(write_exc, out_root), write_exc) from None
         raise
+    if inputs.race is not None:
+        kind = "game"
     digest = inputs_hash(inputs.dataset_path, inputs.scenario_text, code_version())
     if not force:
         earlier = store.find_done(digest, kind=kind)
@@ -157,39 +178,52 @@ def run_job(
             plan = earlier.out_dir / "plan.xlsx"
             return JobOutcome(earlier, True, summary, plan if plan.is_file() else None)
     try:
-        job = store.start(kind, inputs.scenario.name, digest, out_root)
+        name = inputs.race.scenario.name if inputs.race is not None else inputs.scenario.name
+        job = store.start(kind, name, digest, out_root)
     except (OSError, sqlite3.Error) as exc:
         raise OutputError(_written_path(exc, out_root), exc) from None
     log = _Log(job.out_dir / "log.txt", progress)
     try:
         with job_guard(store, job):  # records 'failed' for the errors below
-            job, summary, plan_path, result = _execute(store, job, inputs, digest, log)
+            job, summary, plan_path, result, race = _execute(store, job, inputs, digest, log)
     except InputError:
         shutil.rmtree(job.out_dir, ignore_errors=True)  # bad input: only the record stays
         raise
     except OSError as exc:  # disk full, read-only, folder removed: the job is recorded failed
         raise OutputError(_written_path(exc, job.out_dir), exc) from None
-    return JobOutcome(job, False, summary, plan_path, result)
+    return JobOutcome(job, False, summary, plan_path, result, race=race)
 
 
 def _execute(
     store: JobStore, job: Job, inputs: Inputs, digest: str, log: _Log
-) -> tuple[Job, dict[str, Any], Path | None, PlanResult | None]:
+) -> tuple[Job, dict[str, Any], Path | None, PlanResult | None, Any]:
+    race = None
     try:
-        log(f"job {job.id}: scenario '{inputs.scenario.name}', inputs {digest[:12]}")
+        log(f"job {job.id}: scenario '{job.scenario}', inputs {digest[:12]}")
         t0 = time.perf_counter()
         try:
-            result = run_plan(inputs.scenario, inputs.data, progress=log)
+            if inputs.race is not None:
+                from optimize.feedback import run_race
+
+                race = run_race(inputs.race, progress=log)
+                result = race.us_plan  # the plan tables are the US side's; the game is both
+                ok = race.us_plan.ok and race.cn_plan.ok
+                status = JobStatus.DONE if ok else JobStatus.INFEASIBLE
+            else:
+                result = run_plan(inputs.scenario, inputs.data, progress=log)
+                status = _JOB_STATUS[result.status]
         except NoSolution as exc:
-            return _no_solution(store, job, inputs, exc, log)
+            return (*_no_solution(store, job, inputs, exc, log), None)
         log(
             f"plan {result.status.value} in {time.perf_counter() - t0:.2f} s; "
             f"{result.sizes.get('variables', 0)} variables"
         )
-        status = _JOB_STATUS[result.status]
         log("exporting")
-        plan_path = write_outputs(job, inputs, result, status, log)
-        summary = summary_of(job.id, status, result)
+        plan_path = write_outputs(job, inputs, result, status, log, race)
+        summary = summary_of(job.id, status, result, game=race)
+        summary["scenario"] = job.scenario
+        if race is not None:
+            write_json_atomic(job.out_dir / "race.json", race.to_json())
         write_json_atomic(job.out_dir / "summary.json", summary)
         log(f"done: {status.value}")
     except BaseException as exc:
@@ -200,8 +234,10 @@ def _execute(
     error = "; ".join(d.message for d in result.diagnosis) or None
     if status is JobStatus.FAILED:
         error = f"solver status {result.status.value}"
+    if race is not None and status is JobStatus.INFEASIBLE:
+        error = "a final plan is infeasible" + (f": {error}" if error else "")
     job = store.finish(job.id, status, objective=_finite(result.objective), error=error)
-    return job, summary, plan_path, result
+    return job, summary, plan_path, result, race
 
 
 def reap_interrupted(store: JobStore) -> list[Job]:
@@ -272,7 +308,7 @@ class _Log:
 
 
 def write_outputs(
-    job: Job, inputs: Inputs, result: PlanResult, status: JobStatus, log: _Log
+    job: Job, inputs: Inputs, result: PlanResult, status: JobStatus, log: _Log, game: Any = None
 ) -> Path:
     """Tables as CSV, the inputs as used, and plan.xlsx — each written atomically."""
     from autarky.excel.plan import write_plan_workbook
@@ -286,13 +322,19 @@ def write_outputs(
     used = job.out_dir / "inputs"
     used.mkdir()
     atomic_write_text(used / "scenario.yaml", inputs.scenario_text)
-    src = inputs.dataset_path
-    if src.is_dir():
-        shutil.copytree(src, used / "dataset")
-    else:
-        shutil.copy2(src, used / src.name)
+    sources = (
+        sorted({p.dataset_path.resolve() for p in inputs.race.plans.values()})
+        if inputs.race is not None
+        else [Path(inputs.dataset_path)]
+    )
+    for n, src in enumerate(sources):
+        name = "dataset" if n == 0 else f"dataset-{n + 1}"
+        if src.is_dir():
+            shutil.copytree(src, used / name)
+        else:
+            shutil.copy2(src, used / src.name)
     plan_path = job.out_dir / "plan.xlsx"
-    write_plan_workbook(plan_path, result, inputs.data)
+    write_plan_workbook(plan_path, result, inputs.data, game=game)
     log(f"wrote {plan_path}")
     return plan_path
 

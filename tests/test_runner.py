@@ -199,3 +199,23 @@ def test_killed_job_is_marked_interrupted_with_no_plan(tmp_path, sig):
     assert not (j.out_dir / "plan.xlsx").exists()
     assert not [p for p in j.out_dir.rglob("*") if ".tmp" in p.name]
     assert "Traceback" not in err
+
+
+def test_a_race_scenario_runs_as_a_game_job(tmp_path):
+    o = run_job(ROOT / "data/scenarios/race.yaml", tmp_path / "out")
+    assert o.job.kind == "game" and o.job.scenario == "race"
+    assert o.job.status is JobStatus.DONE
+    folder = o.job.out_dir
+    assert {"plan.xlsx", "race.json", "summary.json"} <= {p.name for p in folder.iterdir()}
+    summary = json.loads((folder / "summary.json").read_text())
+    assert set(summary) == SUMMARY_KEYS
+    assert set(summary["timeline"]) == {"US", "CN"}
+    assert summary["window"] == {
+        "leader": o.race.window.leader,
+        "start": o.race.window.start,
+        "end": o.race.window.end,
+        "years": o.race.window.years,
+    }
+    assert len(summary["game_path"]) == 16  # 2025-2040
+    wb = load_workbook(folder / "plan.xlsx", read_only=True)
+    assert wb["Game"].max_row > 16

@@ -26,9 +26,10 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no tables.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print summary.json to stdout.")] = False,
 ) -> None:
-    """Run one optimisation job: plan, timeline, Excel plan; recorded in the job store."""
+    """Run one optimisation job: plan, timeline, Excel plan; recorded in the job store. A
+    scenario with a 'game:' section runs both sides' plans and the game (a 'game' job)."""
     from autarky.progress import progress_reporter
-    from autarky.report import builds_table, summary_table, timeline_table
+    from autarky.report import builds_table, race_tables, summary_table, timeline_table
     from autarky.runner import run_job
 
     with progress_reporter(enabled=not (quiet or as_json), console=err) as progress:
@@ -46,6 +47,11 @@ def run(
         out.print(timeline_table(outcome.result))
         if len(outcome.result.builds):
             out.print(builds_table(outcome.result))
+    if outcome.race is not None:
+        cn = outcome.race.cn_plan
+        out.print(timeline_table(cn))
+        for item in race_tables(outcome.race):
+            out.print(item)
     out.print(f"job {job.id}: {job.status.value}")
     if outcome.plan_path is not None:
         out.print(f"plan: {outcome.plan_path}")
