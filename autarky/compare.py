@@ -118,20 +118,6 @@ class Dist(BaseModel):
         return rng.choice(np.asarray(self.values, dtype=float), n)
 
 
-class NamedVariant(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str
-    budget_usd_bn: float | None = Field(default=None, ge=0)
-    target_year: int | None = None
-    lead_time_multiplier: float = Field(default=1.0, gt=0)
-    capex_multiplier: float = Field(default=1.0, gt=0)
-    demand_growth_multiplier: float = Field(default=1.0, ge=0)
-    restriction: str | None = None
-    restriction_start_year: int | None = None
-    discount_rate: float | None = Field(default=None, ge=0, le=1)
-
-
 class SweepSpec(BaseModel):
     """The scenario's ``sweep:`` section (docs/compare.md)."""
 
@@ -140,7 +126,7 @@ class SweepSpec(BaseModel):
     budgets_usd_bn: list[float] = Field(default_factory=list)
     budget_chains: list[str] | None = None
     grid: dict[str, list[Any]] = Field(default_factory=dict)
-    variants: list[NamedVariant] = Field(default_factory=list)
+    variants: list[Variant] = Field(default_factory=list)
     restriction_sets: dict[str, list[Restriction]] = Field(default_factory=dict)
     uncertain: dict[UncertainKey, Dist] = Field(default_factory=dict)
     monte_carlo: int | None = Field(default=None, ge=1)

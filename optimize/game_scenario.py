@@ -30,7 +30,6 @@ from the years the strategy is played and its (expected) intensity s: ``max_shar
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -41,7 +40,7 @@ from network.dataset import Dataset
 from network.errors import InputError, Problem
 from network.validate import load_dataset
 from optimize.game import CN, SIDES, US, GameParams, strategies
-from optimize.scenario import Scenario, load_scenario
+from optimize.scenario import Scenario, load_scenario, validation_problems
 
 CHAIN = "chain"
 
@@ -127,27 +126,8 @@ def game_spec(sc: Scenario, where: str = "scenario") -> GameSpec:
     try:
         return GameSpec.model_validate(sc.game)
     except ValidationError as exc:
-        raise InputError(_problems(exc, where), title="invalid game section") from None
-
-
-def _problems(exc: ValidationError, where: str) -> list[Problem]:
-    out = []
-    for e in exc.errors():
-        loc = ".".join(["game", *(str(x) for x in e["loc"])])
-        if e["type"] == "extra_forbidden":
-            parent = e["loc"][0] if len(e["loc"]) > 1 else None
-            model = {None: GameSpec, "measures": Measure, "dependence": MinOf}.get(parent)
-            known = list(model.model_fields) if model else []
-            near = difflib.get_close_matches(str(e["loc"][-1]), known, n=1)
-            fix = f"did you mean '{near[0]}'?" if near else f"known keys: {', '.join(known)}"
-            out.append(Problem(where, f"unknown key '{loc}'", fix))
-        elif e["type"] == "missing":
-            out.append(Problem(where, f"key '{loc}' is missing", "add it (see docs/game.md)"))
-        else:
-            value = e.get("input")
-            shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
-            out.append(Problem(where, f"key '{loc}' = {shown}: {e['msg']}", "correct the value"))
-    return out
+        problems = validation_problems(exc, where, GameSpec, prefix="game", doc="docs/game.md")
+        raise InputError(problems, title="invalid game section") from None
 
 
 def load_race(path: str | Path) -> Race:

@@ -195,7 +195,7 @@ class SolverOptions(_Strict):
     method: SolverMethod = SolverMethod.CHOOSE
     time_limit_s: float | None = Field(default=None, gt=0)
     threads: int | None = Field(default=None, ge=1)
-    gap: float | None = Field(default=None, ge=0)
+    gap: float | None = Field(default=None, ge=1e-12, le=0.1)
 
 
 class Scenario(_Strict):
@@ -279,21 +279,30 @@ def scenario_from_dict(
     try:
         return Scenario.model_validate({**raw, "base_dir": base_dir})
     except ValidationError as exc:
-        raise InputError(_problems(exc, where), title="invalid scenario") from None
+        raise InputError(validation_problems(exc, where), title="invalid scenario") from None
 
 
-def _problems(exc: ValidationError, where: str) -> list[Problem]:
+def validation_problems(
+    exc: ValidationError,
+    where: str,
+    root: type[BaseModel] | None = None,
+    prefix: str = "",
+    doc: str = "docs/scenario.md",
+) -> list[Problem]:
+    """One Problem per pydantic error: the key path (under ``prefix``), what is wrong, and for
+    an unknown key the nearest known key of the model it appeared in (from ``root`` down)."""
+    root = root or Scenario
     out = []
     for e in exc.errors():
-        loc = ".".join(str(x) for x in e["loc"])
+        loc = ".".join([*([prefix] if prefix else []), *(str(x) for x in e["loc"])])
         if e["type"] == "extra_forbidden":
-            model = _model_at(e["loc"][:-1])
+            model = _model_at(e["loc"][:-1], root)
             known = list(model.model_fields) if model else []
             near = difflib.get_close_matches(str(e["loc"][-1]), known, n=1)
             fix = f"did you mean '{near[0]}'?" if near else f"known keys: {', '.join(known)}"
             out.append(Problem(where, f"unknown key '{loc}'", fix))
         elif e["type"] == "missing":
-            out.append(Problem(where, f"key '{loc}' is missing", "add it (see docs/scenario.md)"))
+            out.append(Problem(where, f"key '{loc}' is missing", f"add it (see {doc})"))
         else:
             value = e.get("input")
             shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
@@ -301,21 +310,30 @@ def _problems(exc: ValidationError, where: str) -> list[Problem]:
     return out
 
 
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    model: type[BaseModel] = Scenario
+def _model_at(loc: tuple[Any, ...], root: type[BaseModel]) -> type[BaseModel] | None:
+    """The model whose fields a location's last key belongs to; list indices and mapping keys
+    (not fields) are stepped over."""
+    model = root
     for part in loc:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(str(part))
+        field = None if isinstance(part, int) else model.model_fields.get(str(part))
         if field is None:
-            return None
-        ann = field.annotation
-        inner = getattr(ann, "__args__", (ann,))
-        found = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
+            continue
+        found = _model_in(field.annotation)
         if found is None:
             return None
         model = found
     return model
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The first pydantic model inside a (possibly nested) type annotation."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def check_against(scenario: Scenario, data: Any) -> None:

@@ -144,6 +144,8 @@ def compile_and_solve(
         h.setOptionValue("time_limit", float(options.time_limit_s))
     if options.threads:
         h.setOptionValue("threads", int(options.threads))
+    if options.gap is not None:  # an LP has no MIP gap: IPM's relative duality-gap tolerance
+        h.setOptionValue("ipm_optimality_tolerance", float(options.gap))
     h.passModel(lp)
     row_index: dict[int, int] = {}
     for i, (con, _mult) in enumerate(info.rows):

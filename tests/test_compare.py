@@ -179,3 +179,41 @@ def test_bad_sweep_section_names_the_key(tmp_path):
     src = write_case(tmp_path, grid={"budget": [1]})
     with pytest.raises(InputError, match="unknown grid keys"):
         run_compare(src, tmp_path / "out", local=True)
+
+
+def test_a_worker_lost_mid_sweep_does_not_sink_it(tmp_path):
+    """Kill one of two Dask workers (SIGKILL) as soon as the first variant comes back: its
+    chunks are rescheduled on the other worker or recorded failed; every variant ends final."""
+    distributed = pytest.importorskip("distributed")
+    import os
+    import signal
+
+    src = write_case(tmp_path)
+    budgets = [b * f for b in BUDGETS for f in (1.0, 1.01)]  # 10 variants
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster, distributed.Client(cluster) as client:
+        pids = sorted(client.run(os.getpid).values())
+        killed: list[int] = []
+
+        def progress(message: str) -> None:
+            if not killed and "/" in message:
+                os.kill(pids[0], signal.SIGKILL)
+                killed.append(pids[0])
+
+        outcome = run_compare(
+            src,
+            tmp_path / "out",
+            budgets=budgets,
+            scheduler=cluster.scheduler_address,
+            chunk_size=1,
+            progress=progress,
+            write=False,
+        )
+    assert killed, "no variant came back before the kill"
+    assert len(outcome.table) == 10
+    assert set(outcome.table["status"]) <= {"optimal", "infeasible", "failed"}
+    assert (outcome.table["status"] == "optimal").sum() >= 1
+    jobs = JobStore(tmp_path / "out" / "jobs.sqlite").list(sweep_id=outcome.sweep_id)
+    assert len(jobs) == 10
+    assert all(j.status in (JobStatus.DONE, JobStatus.FAILED) for j in jobs)

@@ -253,3 +253,15 @@ def test_cutoff_share_of_existing_capacity_is_zero_without_builds(year):
     r = run_plan(scenario(), data)
     assert r.cutoff.loc[("magnet", year), "cutoff_share"] == pytest.approx(0.0)
     assert pd.isna(r.timeline.loc["magnet", "year"])
+
+
+def test_solver_options_reach_highs_and_give_the_same_plan():
+    data = dataset_from_frames(frames())
+    sc = scenario(discount_rate=0.1, targets=[dict(share=1.0, from_year=2029)])
+    simplex = run_plan(sc.model_copy(update={"solver": type(sc.solver)(method="simplex")}), data)
+    ipm = run_plan(
+        sc.model_copy(update={"solver": type(sc.solver)(method="ipm", gap=1e-9, threads=1)}), data
+    )
+    assert simplex.status is Status.OPTIMAL and ipm.status is Status.OPTIMAL
+    assert ipm.objective == pytest.approx(simplex.objective, rel=1e-7)
+    assert list(ipm.builds.index) == list(simplex.builds.index) == [("USA", "sinter", 2027)]
