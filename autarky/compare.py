@@ -342,7 +342,8 @@ def run_compare(
     t0 = time.perf_counter()
     out_root = Path(out_root)
     inputs = read_inputs(Path(source))
-    sc = inputs.scenario
+    # a race file's header is the planner's scenario with the game (and sweep) sections
+    sc = inputs.race.scenario if inputs.race is not None else inputs.scenario
     spec = sweep_spec(sc, Path(source).name)
     if budget_chains:
         raw = {**(sc.sweep or {}), "budget_chains": list(budget_chains)}
@@ -380,8 +381,7 @@ def run_compare(
         else:
             todo.append(v)
     progress(f"sweep {sweep_id}: {len(variants)} variants, {len(variants) - len(todo)} done before")
-    race = _load_race(Path(source), sc)
-    work = _Work(inputs.data, sc, settings, sweep_digest, race)
+    work = _Work(inputs.data, sc, settings, sweep_digest, inputs.race)
     chunks = _chunks(todo, inputs.data, sc, settings, workers, chunk_size)
     runner = _run_local if local or not todo else _run_dask
     for name, row in runner(
@@ -394,14 +394,6 @@ def run_compare(
     if write:
         outcome.files = write_outputs(outcome, sc, inputs)
     return outcome
-
-
-def _load_race(source: Path, sc: Scenario) -> Any:
-    if sc.game is None or source.suffix.lower() not in (".yaml", ".yml"):
-        return None
-    from optimize.game_scenario import load_race
-
-    return load_race(source)
 
 
 def _read_back(job: Job) -> dict[str, Any] | None:

@@ -217,3 +217,19 @@ def test_a_worker_lost_mid_sweep_does_not_sink_it(tmp_path):
     jobs = JobStore(tmp_path / "out" / "jobs.sqlite").list(sweep_id=outcome.sweep_id)
     assert len(jobs) == 10
     assert all(j.status in (JobStatus.DONE, JobStatus.FAILED) for j in jobs)
+
+
+def test_a_race_sweep_reports_the_window_and_regime_path(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    outcome = run_compare(
+        root / "data/scenarios/race.yaml",
+        tmp_path / "out",
+        budgets=[8.0],
+        budget_chains=["rare_earth", "magnet", "minor_metal"],
+        local=True,
+        write=False,
+    )
+    (row,) = outcome.table.to_dict("records")
+    assert row["status"] == "optimal"
+    assert (row["window_leader"], row["window_years"]) == ("US", 6)
+    assert row["regime_path"].startswith("2025:stalemate")
