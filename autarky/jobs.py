@@ -29,6 +29,7 @@ import signal
 import socket
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -161,7 +162,7 @@ class JobStore:
         self.path = Path(path).absolute()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")  # persistent: stored in the file
+            _set_wal(conn)  # persistent: stored in the file
             conn.execute("BEGIN IMMEDIATE")
             try:
                 found = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -408,6 +409,21 @@ def _deferred_sigint(in_main: bool) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL. Changing the journal mode needs a moment of exclusive access and
+    SQLite may answer "database is locked" at once, without its busy timeout, while another
+    process creates the same store: retry for up to the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _utcnow() -> datetime:
