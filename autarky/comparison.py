@@ -1,0 +1,205 @@
+"""What a sweep reports: one row per variant, percentiles over Monte Carlo draws, and the
+files (comparison.xlsx, comparison.csv, PNG plots)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from autarky.atomic import atomic_write
+from autarky.runner import Inputs
+from optimize.scenario import Scenario
+from optimize.sweep import Variant
+
+if TYPE_CHECKING:
+    from autarky.compare import CompareOutcome
+
+
+# ---------------------------------------------------------------------------------------
+# tables
+
+
+def comparison_table(
+    variants: Sequence[Variant], rows: dict[str, dict[str, Any]], sc: Scenario
+) -> pd.DataFrame:
+    """One row per variant: the variant's values, status, costs in USD bn, years."""
+    recs = []
+    for v in variants:
+        row = rows.get(v.name, {"status": "missing"})
+        rec: dict[str, Any] = {
+            "variant": v.name,
+            "sample": v.sample,
+            "budget_usd_bn": v.budget_usd_bn,
+            "target_year": v.target_year,
+            "lead_time_multiplier": v.lead_time_multiplier,
+            "capex_multiplier": v.capex_multiplier,
+            "demand_growth_multiplier": v.demand_growth_multiplier,
+            "restriction": v.restriction,
+            "restriction_start_year": v.restriction_start_year,
+            "discount_rate": sc.discount_rate if v.discount_rate is None else v.discount_rate,
+            "status": row.get("status"),
+            "discounted_cost_usd_bn": _bn(row.get("objective_usd")),
+            "total_cost_usd_bn": _bn(row.get("total_cost_usd")),
+            "spend_usd_bn": _bn(row.get("spend_usd")),
+            "peak_spend_usd_bn": _bn(row.get("peak_spend_usd")),
+            "budget_value_usd_per_usd": row.get("budget_value_usd_per_usd"),
+            "chain_year": row.get("chain_year"),
+            "earliest_chain_year": row.get("earliest_chain_year"),
+            "window_leader": row.get("window_leader"),
+            "window_years": row.get("window_years"),
+            "regime_path": row.get("regime_path"),
+            "error": row.get("error") or row.get("race_error"),
+        }
+        for c, y in (row.get("years") or {}).items():
+            rec[f"year_{c}"] = y
+        recs.append(rec)
+    df = pd.DataFrame(recs)
+    for col in (
+        "chain_year",
+        "earliest_chain_year",
+        "target_year",
+        "restriction_start_year",
+        "sample",
+        "window_years",
+        *[c for c in df.columns if c.startswith("year_")],
+    ):
+        if col in df.columns:
+            df[col] = df[col].astype("Int64")
+    # drop columns no variant uses
+    optional = (
+        "sample",
+        "target_year",
+        "restriction",
+        "restriction_start_year",
+        "earliest_chain_year",
+        "window_leader",
+        "window_years",
+        "regime_path",
+        "error",
+    )
+    return df.drop(columns=[c for c in optional if df[c].isna().all()])
+
+
+def _bn(x: Any) -> float | None:
+    return None if x is None else float(x) / 1e9
+
+
+NEVER = math.inf
+
+
+def percentiles(table: pd.DataFrame) -> pd.DataFrame:
+    """Per budget: P10/P50/P90 of the chain self-sufficiency year and of the window length,
+    and the share of draws that never reach it (or are infeasible). Percentiles are draws
+    (inverted CDF), with 'never' above every year: a P90 of 'never' reads as such (NaN)."""
+    key = (
+        "budget_usd_bn"
+        if "budget_usd_bn" in table and table["budget_usd_bn"].notna().any()
+        else None
+    )
+    groups = table.groupby(key, dropna=False) if key else [(None, table)]
+    recs = []
+    for b, g in groups:
+        years = g["chain_year"].astype("Float64").fillna(NEVER).to_numpy(dtype=float)
+        rec: dict[str, Any] = {
+            "budget_usd_bn": b if key else None,
+            "draws": len(g),
+            "never_share": float(np.mean(~np.isfinite(years))),
+        }
+        for q in (10, 50, 90):
+            y = float(np.percentile(years, q, method="inverted_cdf"))
+            rec[f"chain_year_p{q}"] = int(y) if math.isfinite(y) else None
+        if "window_years" in g:
+            w = g["window_years"].astype("Float64").fillna(0).to_numpy(dtype=float)
+            for q in (10, 50, 90):
+                rec[f"window_years_p{q}"] = float(np.percentile(w, q, method="inverted_cdf"))
+        recs.append(rec)
+    out = pd.DataFrame(recs)
+    for c in ("chain_year_p10", "chain_year_p50", "chain_year_p90"):
+        out[c] = out[c].astype("Int64")
+    return out
+
+
+
+# ---------------------------------------------------------------------------------------
+# outputs
+
+
+def write_outputs(outcome: CompareOutcome, sc: Scenario, inputs: Inputs) -> dict[str, Path]:
+    """comparison.xlsx, comparison.csv (and percentiles.csv), PNG plots; all atomic."""
+    from autarky.excel.comparison import write_comparison_workbook
+
+    folder = outcome.folder
+    files: dict[str, Path] = {}
+    with atomic_write(folder / "comparison.csv") as tmp:
+        outcome.table.to_csv(tmp, index=False)
+    files["csv"] = folder / "comparison.csv"
+    if outcome.percentiles is not None:
+        with atomic_write(folder / "percentiles.csv") as tmp:
+            outcome.percentiles.to_csv(tmp, index=False)
+        files["percentiles"] = folder / "percentiles.csv"
+    files.update(write_plots(outcome, folder))
+    xlsx = folder / "comparison.xlsx"
+    write_comparison_workbook(xlsx, outcome.table, outcome.percentiles, sc, outcome.sweep_id)
+    files["xlsx"] = xlsx
+    return files
+
+
+def write_plots(outcome: CompareOutcome, folder: Path) -> dict[str, Path]:
+    """PNG plots (matplotlib, Agg): budget against chain year, cost and window length; the
+    Monte Carlo P10-P90 band."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    df = outcome.table
+    files: dict[str, Path] = {}
+    if "budget_usd_bn" not in df or df["budget_usd_bn"].isna().all():
+        return files
+    ok = df[df["status"] == "optimal"]
+    plots = [
+        ("chain_year", "Chain self-sufficiency year", "budget_vs_chain_year.png"),
+        ("total_cost_usd_bn", "Total cost (USD bn, undiscounted)", "budget_vs_cost.png"),
+    ]
+    if "window_years" in df:
+        plots.append(("window_years", "Window length (years)", "budget_vs_window.png"))
+    for col, label, name in plots:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.scatter(ok["budget_usd_bn"], ok[col].astype(float), s=12)
+        ax.set_xlabel("Budget (USD bn per year)")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        files[name] = _save(fig, folder / name)
+    pct = outcome.percentiles
+    if pct is not None and pct["budget_usd_bn"].notna().any():
+        fig, ax = plt.subplots(figsize=(6, 4))
+        x = pct["budget_usd_bn"].astype(float)
+        ax.fill_between(
+            x,
+            pct["chain_year_p10"].astype(float),
+            pct["chain_year_p90"].astype(float),
+            alpha=0.3,
+            label="P10-P90",
+        )
+        ax.plot(x, pct["chain_year_p50"].astype(float), marker="o", label="P50")
+        ax.set_xlabel("Budget (USD bn per year)")
+        ax.set_ylabel("Chain self-sufficiency year")
+        ax.legend()
+        ax.grid(alpha=0.3)
+        files["mc_band.png"] = _save(fig, folder / "mc_band.png")
+    return files
+
+
+def _save(fig: Any, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    with atomic_write(path) as tmp:
+        fig.savefig(tmp, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
