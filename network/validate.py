@@ -51,6 +51,7 @@ def dataset_from_raw(raw: dict[str, RawTable], origin: str = "") -> Dataset:
     problems: list[Problem] = []
     typed: dict[str, pd.DataFrame] = {}
     where: dict[str, str] = {}
+    bad_rows: dict[str, set[int]] = {}
     for spec in TABLES:
         table = raw.get(spec.name)
         if table is None:
@@ -67,11 +68,17 @@ def dataset_from_raw(raw: dict[str, RawTable], origin: str = "") -> Dataset:
             where[spec.name] = spec.name
             continue
         where[spec.name] = table.where
+        before = len(problems)
         typed[spec.name] = _type_table(spec, table, problems)
-    if problems:
-        raise DataError(problems)  # cross-table checks need well-typed tables
+        bad_rows[spec.name] = {p.row for p in problems[before:] if p.row is not None}
+    if any(p.row is None for p in problems):
+        raise DataError(problems)  # a table or column is missing: cross-table checks are moot
+    # Cross-table checks run on the rows whose cells all typed cleanly, so one report lists
+    # every problem; a check that needs a whole table skips it when rows of it were dropped.
+    clean = {name: df.drop(index=sorted(bad_rows.get(name, ()))) for name, df in typed.items()}
+    incomplete = frozenset(name for name, rows in bad_rows.items() if rows)
     for check in CHECKS:
-        check(typed, where, problems)
+        check(clean, where, problems, incomplete)
     if problems:
         raise DataError(problems)
     return _assemble(typed, origin)
@@ -256,7 +263,9 @@ Typed = dict[str, pd.DataFrame]
 Where = dict[str, str]
 
 
-def check_duplicate_keys(typed: Typed, where: Where, problems: list[Problem]) -> None:
+def check_duplicate_keys(
+    typed: Typed, where: Where, problems: list[Problem], incomplete: frozenset[str]
+) -> None:
     """No two rows of a table share a key."""
     for spec in TABLES:
         df = typed[spec.name]
@@ -277,7 +286,9 @@ def check_duplicate_keys(typed: Typed, where: Where, problems: list[Problem]) ->
             )
 
 
-def check_case_clashes(typed: Typed, where: Where, problems: list[Problem]) -> None:
+def check_case_clashes(
+    typed: Typed, where: Where, problems: list[Problem], incomplete: frozenset[str]
+) -> None:
     """No two ids of one table differ only by upper/lower case (USA and usa)."""
     for spec in TABLES:
         df = typed[spec.name]
@@ -303,7 +314,9 @@ def check_case_clashes(typed: Typed, where: Where, problems: list[Problem]) -> N
                 )
 
 
-def check_references(typed: Typed, where: Where, problems: list[Problem]) -> None:
+def check_references(
+    typed: Typed, where: Where, problems: list[Problem], incomplete: frozenset[str]
+) -> None:
     """Every id that refers to another table exists there (route wildcards excepted)."""
     for spec in TABLES:
         df = typed[spec.name]
@@ -311,6 +324,8 @@ def check_references(typed: Typed, where: Where, problems: list[Problem]) -> Non
             if not col.references or df.empty:
                 continue
             ref_table, ref_col = col.references.split(".")
+            if ref_table in incomplete:  # an id may sit in a row dropped for a bad cell
+                continue
             known = set(typed[ref_table][ref_col])
             for row, value in df[col.name].items():
                 if value is None or value in known or value == WILDCARD:
@@ -328,8 +343,12 @@ def check_references(typed: Typed, where: Where, problems: list[Problem]) -> Non
                 )
 
 
-def check_blocs(typed: Typed, where: Where, problems: list[Problem]) -> None:
+def check_blocs(
+    typed: Typed, where: Where, problems: list[Problem], incomplete: frozenset[str]
+) -> None:
     """At least two sides: some bloc other than 'neutral' must appear twice over."""
+    if "regions" in incomplete:
+        return
     blocs = set(typed["regions"]["bloc"]) - {BLOC_NEUTRAL}
     if len(typed["regions"]) and len(blocs) < 2:
         problems.append(
@@ -342,7 +361,9 @@ def check_blocs(typed: Typed, where: Where, problems: list[Problem]) -> None:
         )
 
 
-def check_recipe_cycles(typed: Typed, where: Where, problems: list[Problem]) -> None:
+def check_recipe_cycles(
+    typed: Typed, where: Where, problems: list[Problem], incomplete: frozenset[str]
+) -> None:
     """No process may consume, directly or through other processes, its own output."""
     g = nx.DiGraph()
     outputs = dict(zip(typed["processes"]["process"], typed["processes"]["output"], strict=True))
@@ -374,8 +395,12 @@ def check_recipe_cycles(typed: Typed, where: Where, problems: list[Problem]) -> 
         )
 
 
-def check_producible_demand(typed: Typed, where: Where, problems: list[Problem]) -> None:
+def check_producible_demand(
+    typed: Typed, where: Where, problems: list[Problem], incomplete: frozenset[str]
+) -> None:
     """Every demanded commodity has a process with capacity or a build option somewhere."""
+    if incomplete & {"processes", "capacity", "projects"}:
+        return
     procs = typed["processes"]
     cap = typed["capacity"]
     proj = typed["projects"]
@@ -400,7 +425,9 @@ def check_producible_demand(typed: Typed, where: Where, problems: list[Problem])
         )
 
 
-def check_demand_years(typed: Typed, where: Where, problems: list[Problem]) -> None:
+def check_demand_years(
+    typed: Typed, where: Where, problems: list[Problem], incomplete: frozenset[str]
+) -> None:
     """Within one region and commodity, demand rows list years in increasing order."""
     last: dict[tuple[str, str], tuple[int, int]] = {}
     for row, rec in typed["demand"].iterrows():
@@ -420,9 +447,13 @@ def check_demand_years(typed: Typed, where: Where, problems: list[Problem]) -> N
         last[key] = (year, int(row))
 
 
-def check_inputs_produced(typed: Typed, where: Where, problems: list[Problem]) -> None:
+def check_inputs_produced(
+    typed: Typed, where: Where, problems: list[Problem], incomplete: frozenset[str]
+) -> None:
     """A process's output is not also listed as its own direct input (caught as a cycle) and
     a project's (region, process) has a capacity row to say what new capacity costs."""
+    if "capacity" in incomplete:
+        return
     cap_keys = set(zip(typed["capacity"]["region"], typed["capacity"]["process"], strict=True))
     for row, rec in typed["projects"].iterrows():
         if (rec["region"], rec["process"]) not in cap_keys:

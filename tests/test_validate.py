@@ -607,3 +607,37 @@ def test_cli_validate_prints_no_traceback(tmp_path: Path, tiny_frames: Frames) -
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "invalid dataset: 2 problems" in proc.stderr
+
+
+def test_cell_errors_and_cross_table_errors_are_reported_together(
+    tmp_path: Path, tiny_frames: Frames
+) -> None:
+    cap = tiny_frames["capacity"]
+    cap.loc[0, "existing"] = "lots"  # a cell error in capacity (row 2)
+    routes = tiny_frames["routes"]
+    routes.loc[1, "importer"] = "USX"  # an unknown region in routes (row 3)
+    recipes = tiny_frames["process_inputs"]
+    recipes.loc[0, "commodity"] = "ores"  # an unknown commodity in a recipe (row 2)
+    with pytest.raises(DataError) as info:
+        load(tmp_path, tiny_frames)
+    text = [str(p) for p in info.value.problems]
+    assert len(text) == 3, text
+    assert text[0].startswith("capacity.csv, row 2, column 'existing': 'lots' is not a number")
+    assert any(
+        t.startswith("routes.csv, row 3, column 'importer': unknown region 'USX'") for t in text
+    )
+    assert any(
+        "process_inputs.csv, row 2, column 'commodity': unknown commodity 'ores'" in t
+        and "did you mean 'ore'" in t
+        for t in text
+    )
+
+
+def test_a_bad_cell_in_a_referenced_table_does_not_flood_references(
+    tmp_path: Path, tiny_frames: Frames
+) -> None:
+    tiny_frames["regions"].loc[1, "region"] = "C HN"  # CHN's id is broken: one problem, not ten
+    with pytest.raises(DataError) as info:
+        load(tmp_path, tiny_frames)
+    assert len(info.value.problems) == 1
+    assert "regions.csv, row 3, column 'region'" in str(info.value.problems[0])
