@@ -25,7 +25,10 @@ def frames(
     mys_existing: float = 0.0,
     max_build: float = 1000.0,
     fixed_om: float = 0.0,
+    demand_2030: float | None = None,
 ) -> dict[str, pd.DataFrame]:
+    """The tiny network; ``demand_2030`` adds a second demand point (linear growth between)."""
+
     def df(rows: list[dict]) -> pd.DataFrame:
         return pd.DataFrame(rows)
 
@@ -99,6 +102,19 @@ def frames(
             [
                 dict(region="USA", commodity="magnet", year=2025, quantity=10, source="test"),
             ]
+            + (
+                []
+                if demand_2030 is None
+                else [
+                    dict(
+                        region="USA",
+                        commodity="magnet",
+                        year=2030,
+                        quantity=demand_2030,
+                        source="test",
+                    )
+                ]
+            )
         ),
         "routes": df(
             [

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_plan import frames as plan_frames
 
 from network.validate import dataset_from_frames
 from optimize.plan import run_plan
@@ -31,58 +32,8 @@ BUDGET_YEARS = {1000: 2026, 500: 2027, 250: 2029, 200: 2030, 100: None}
 
 
 def frames(lead: int = 1, demand_2030: float = 10.0) -> dict[str, pd.DataFrame]:
-    def cap(region: str, existing: float, max_build: float, var: float) -> dict:
-        return dict(
-            region=region,
-            process="sinter",
-            existing=existing,
-            capex=100,
-            fixed_om=0,
-            variable_cost=var,
-            lead_time=lead,
-            max_build=max_build,
-            ramp_years=0,
-            lifetime=30,
-            source="test",
-        )
-
-    return {
-        "regions": pd.DataFrame(
-            [
-                dict(region="USA", name="US", bloc="US", source="test"),
-                dict(region="CHN", name="CN", bloc="CN", source="test"),
-                dict(region="MYS", name="MY", bloc="neutral", source="test"),
-            ]
-        ),
-        "commodities": pd.DataFrame(
-            [
-                dict(
-                    commodity="magnet",
-                    name="m",
-                    unit="t",
-                    chain="magnet",
-                    critical=True,
-                    value_unserved=1000,
-                    source="test",
-                ),
-            ]
-        ),
-        "processes": pd.DataFrame([dict(process="sinter", output="magnet", source="test")]),
-        "capacity": pd.DataFrame([cap("USA", 0, 1000, 0), cap("CHN", 100, 0, 1)]),
-        "demand": pd.DataFrame(
-            [
-                dict(region="USA", commodity="magnet", year=2025, quantity=10, source="test"),
-                dict(
-                    region="USA", commodity="magnet", year=2030, quantity=demand_2030, source="test"
-                ),
-            ]
-        ),
-        "routes": pd.DataFrame(
-            [
-                dict(exporter="*", importer="*", commodity="*", cost=1, source="test"),
-            ]
-        ),
-    }
+    """test_plan's tiny network with a 1-year lead time and a 2030 demand point."""
+    return plan_frames(lead=lead, demand_2030=demand_2030)
 
 
 def scenario_dict(**kw: object) -> dict:
