@@ -52,15 +52,18 @@ def inputs_hash(data: Path | Sequence[Path], scenario_text: str, code_version: s
 
 
 def dataset_files(data: Path | Sequence[Path]) -> list[tuple[str, Path]]:
-    """``(relative posix name, path)`` of every file that enters the hash, sorted by name."""
+    """``(relative posix name, path)`` of every file that enters the hash, sorted by name.
+
+    A sequence may mix files and folders (e.g. the datasets of both plans of a race); a
+    folder stands for its files, hidden and Office lock files left out."""
     if isinstance(data, Path):
         if data.is_dir():
-            found = [p for p in data.rglob("*") if p.is_file()]
-            pairs = [(p.relative_to(data).as_posix(), p) for p in found]
-            return sorted((n, p) for n, p in pairs if not _ignored(n))
+            return sorted((n, p) for n, p in _folder_files(data))
         paths: list[Path] = [data]
     else:
-        paths = list(data)
+        paths = []
+        for item in data:
+            paths += [p for _, p in sorted(_folder_files(item))] if item.is_dir() else [item]
     for p in paths:
         if not p.is_file():
             raise FileNotFoundError(f"dataset file {p} does not exist or is not a file")
@@ -118,6 +121,13 @@ def _uncommitted_fingerprint(checkout: Path, porcelain_z_status: str) -> str:
                 content = b""
             fields += [name.encode("utf-8"), content]
     return _sha256_fields(fields)
+
+
+def _folder_files(folder: Path) -> list[tuple[str, Path]]:
+    """(name relative to ``folder``, path) of the files below it that belong to a dataset."""
+    found = [p for p in folder.rglob("*") if p.is_file()]
+    pairs = [(p.relative_to(folder).as_posix(), p) for p in found]
+    return [(n, p) for n, p in pairs if not _ignored(n)]
 
 
 def _ignored(relative_name: str) -> bool:

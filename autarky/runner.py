@@ -98,7 +98,7 @@ class Inputs:
     scenario: Scenario
     data: Dataset
     scenario_text: str  # every text file the result depends on (for the inputs hash)
-    dataset_path: Path | list[Path]  # a dataset folder or file, or the files of several
+    dataset_path: Path | list[Path]  # a dataset folder or file, or those of several plans
     race: Any = None  # optimize.game_scenario.Race when the scenario has a 'game:' section
 
 
@@ -134,12 +134,9 @@ def _read_race(source: Path) -> Inputs:
     texts = [source.read_text(encoding="utf-8")]
     for rel in (race.spec.us_plan, race.spec.cn_plan, race.spec.payoffs):
         texts.append((source.parent / rel).read_text(encoding="utf-8"))
-    files: list[Path] = []
-    for folder in sorted({p.dataset_path.resolve() for p in race.plans.values()}):
-        found = sorted(folder.rglob("*")) if folder.is_dir() else [folder]
-        files += [f for f in found if f.is_file() and not f.name.startswith(".")]
+    datasets = sorted({p.dataset_path.resolve() for p in race.plans.values()})
     us = race.plans["US"]
-    return Inputs(us, race.data["US"], "\n---\n".join(texts), files, race=race)
+    return Inputs(us, race.data["US"], "\n---\n".join(texts), datasets, race=race)
 
 
 def run_job(
@@ -322,11 +319,8 @@ def write_outputs(
     used = job.out_dir / "inputs"
     used.mkdir()
     atomic_write_text(used / "scenario.yaml", inputs.scenario_text)
-    sources = (
-        sorted({p.dataset_path.resolve() for p in inputs.race.plans.values()})
-        if inputs.race is not None
-        else [Path(inputs.dataset_path)]
-    )
+    src_paths = inputs.dataset_path
+    sources = src_paths if isinstance(src_paths, list) else [src_paths]
     for n, src in enumerate(sources):
         name = "dataset" if n == 0 else f"dataset-{n + 1}"
         if src.is_dir():

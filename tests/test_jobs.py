@@ -530,3 +530,19 @@ def test_job_timestamps_are_utc_and_sorted_text(store: JobStore) -> None:
         (started,) = conn.execute("SELECT started FROM jobs WHERE id = ?", (job.id,)).fetchone()
     assert started.endswith("+00:00") and len(started) == len("2026-11-21T14:30:12.000123+00:00")
     assert job.started.utcoffset() == timedelta(0)
+
+
+def test_inputs_hash_takes_several_dataset_folders(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder in (a, b):
+        folder.mkdir()
+        (folder / "regions.csv").write_text(f"region\n{folder.name}\n")
+    names = [n for n, _ in dataset_files([a, b])]
+    assert names == ["a/regions.csv", "b/regions.csv"]
+    before = inputs_hash([a, b], "race", "v")
+    (a / "~$regions.csv").write_text("Excel lock file")
+    (b / ".hidden").write_text("editor state")
+    assert [n for n, _ in dataset_files([a, b])] == names
+    assert inputs_hash([a, b], "race", "v") == before
+    (b / "regions.csv").write_text("region\nB\n")
+    assert inputs_hash([a, b], "race", "v") != before
