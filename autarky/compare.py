@@ -93,11 +93,11 @@ def run_chunk(work: _Work, variants: list[Variant]) -> list[tuple[str, dict[str,
 
 
 def race_fields(work: _Work, v: Variant) -> dict[str, Any]:
-    """Window leader and length and the regime path of the race (optimize.feedback) with the
+    """Window leader and length and the regime path of the race (optimize.game.loop) with the
     variant applied to the planner's plan. The race plans from scratch (no reuse): slow."""
     import dataclasses
 
-    from optimize.feedback import run_race
+    from optimize.game.loop import run_race
 
     race = work.race
     side = work.scenario.planner

@@ -88,7 +88,7 @@ class JobOutcome:
     summary: dict[str, Any]
     plan_path: Path | None = None
     result: PlanResult | None = None
-    race: Any = None  # optimize.feedback.RaceResult for a game job
+    race: Any = None  # optimize.game.loop.RaceResult for a game job
 
 
 @dataclass
@@ -99,7 +99,7 @@ class Inputs:
     data: Dataset
     scenario_text: str  # every text file the result depends on (for the inputs hash)
     dataset_path: Path | list[Path]  # a dataset folder or file, or those of several plans
-    race: Any = None  # optimize.game_scenario.Race when the scenario has a 'game:' section
+    race: Any = None  # optimize.game.scenario.Race when the scenario has a 'game:' section
 
 
 def read_inputs(source: Path) -> Inputs:
@@ -127,8 +127,8 @@ def read_inputs(source: Path) -> Inputs:
 
 
 def _read_race(source: Path) -> Inputs:
-    """A race scenario: both plans, their datasets and the payoffs (optimize.game_scenario)."""
-    from optimize.game_scenario import load_race
+    """A race scenario: both plans, their datasets and the payoffs (optimize.game.scenario)."""
+    from optimize.game.scenario import load_race
 
     race = load_race(source)
     texts = [source.read_text(encoding="utf-8")]
@@ -200,7 +200,7 @@ def _execute(
         t0 = time.perf_counter()
         try:
             if inputs.race is not None:
-                from optimize.feedback import run_race
+                from optimize.game.loop import run_race
 
                 race = run_race(inputs.race, progress=log)
                 result = race.us_plan  # the plan tables are the US side's; the game is both

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from optimize.equilibria import Equilibrium, equilibria, is_equilibrium, select
-from optimize.game import CN_GRADED, US_GRADED, GameParams, payoff_matrices
+from optimize.game.equilibria import Equilibrium, equilibria, is_equilibrium, select
+from optimize.game.payoffs import CN_GRADED, US_GRADED, GameParams, payoff_matrices
 
 
 def _pairs(eqs: list[Equilibrium]) -> list[tuple[list[float], list[float]]]:

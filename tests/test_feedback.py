@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from autarky.cli import app
 from network.errors import InputError
 from network.validate import dataset_from_frames
-from optimize.feedback import (
+from optimize.game.loop import (
     RaceResult,
     blend,
     dependence_of,
@@ -35,9 +35,9 @@ from optimize.feedback import (
     run_race,
     same_pattern,
 )
-from optimize.game import CN, US, GameParams
-from optimize.game_scenario import GameSpec, Measure, MinOf, Race, load_race
-from optimize.regimes import Regime
+from optimize.game.payoffs import CN, US, GameParams
+from optimize.game.regimes import Regime
+from optimize.game.scenario import GameSpec, Measure, MinOf, Race, load_race
 from optimize.scenario import scenario_from_dict
 from optimize.solve import Status
 

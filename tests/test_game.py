@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from network.errors import DataError, InputError
-from optimize.game import (
+from optimize.game.payoffs import (
     CN_GRADED,
     US_GRADED,
     GameParams,

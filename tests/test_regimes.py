@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from network.errors import InputError
-from optimize.game import US_GRADED, GameParams
-from optimize.regimes import (
+from optimize.game.payoffs import US_GRADED, GameParams
+from optimize.game.regimes import (
     PATH_COLUMNS,
     Concession,
     Regime,

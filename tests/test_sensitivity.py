@@ -27,9 +27,9 @@ import pytest
 
 from network.cutoff import CHAIN
 from network.validate import load_dataset
-from optimize.game import CN, GameParams
+from optimize.game.payoffs import CN, GameParams
+from optimize.game.regimes import sanction_effectiveness
 from optimize.plan import run_plan
-from optimize.regimes import sanction_effectiveness
 from optimize.scenario import load_scenario
 from optimize.solve import Status
 

@@ -33,8 +33,8 @@ def game(
     from autarky.progress import progress_reporter
     from autarky.report import race_tables
     from autarky.runner import run_job
-    from optimize.feedback import run_race
-    from optimize.game_scenario import load_race
+    from optimize.game.loop import run_race
+    from optimize.game.scenario import load_race
 
     with progress_reporter(enabled=not as_json, console=err) as progress:
         if out_dir is None:

@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from network.dataset import Dataset
 from network.errors import InputError, Problem
 from network.validate import load_dataset
-from optimize.game import CN, SIDES, US, GameParams, strategies
+from optimize.game.payoffs import CN, SIDES, US, GameParams, strategies
 from optimize.scenario import Scenario, load_scenario, validation_problems
 
 CHAIN = "chain"

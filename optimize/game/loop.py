@@ -45,10 +45,10 @@ import pandas as pd
 
 from network.cutoff import CHAIN as CHAIN_ROW
 from network.errors import InputError, Problem
-from optimize.game import CN, SIDES, US, GameParams
-from optimize.game_scenario import Measure, MinOf, Race
+from optimize.game.payoffs import CN, SIDES, US, GameParams
+from optimize.game.regimes import INTENSITY, RIVAL, GamePath, Window, solve_path
+from optimize.game.scenario import Measure, MinOf, Race
 from optimize.plan import run_plan
-from optimize.regimes import INTENSITY, RIVAL, GamePath, Window, solve_path
 from optimize.results import PlanResult
 from optimize.scenario import Restriction
 

@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 
 from network.errors import InputError, Problem
-from optimize.equilibria import Equilibrium, equilibria, select, strategy_text
-from optimize.game import CN, SIDES, US, GameParams, payoff_matrices
+from optimize.game.equilibria import Equilibrium, equilibria, select, strategy_text
+from optimize.game.payoffs import CN, SIDES, US, GameParams, payoff_matrices
 
 Year = int
 
