@@ -12,12 +12,12 @@ import math
 import time
 from collections.abc import Callable
 
-import pandas as pd
-
 from network.dataset import Dataset
 from network.validate import load_dataset
+from optimize.earliest import earliest_years
+from optimize.independence import cost_of_independence, independence_table
 from optimize.model import build_model
-from optimize.model.targets import target_demand, target_rows
+from optimize.model.targets import target_demand
 from optimize.results import Diagnosis, PlanResult, read_result
 from optimize.scenario import Scenario, Target, check_against
 from optimize.sets import ModelData, build_model_data
@@ -45,9 +45,17 @@ def solve_model_data(d: ModelData, sc: Scenario, elastic: bool = False) -> Solve
     return compile_and_solve(m, sc.solver, build_s=time.perf_counter() - t0)
 
 
-def run_plan(sc: Scenario, data: Dataset | None = None, progress: Progress = _noop) -> PlanResult:
-    """Load the data (unless given), build, solve, and read the plan. An infeasible plan comes
-    back with status INFEASIBLE, the elastic plan's tables, and a diagnosis."""
+def run_plan(
+    sc: Scenario,
+    data: Dataset | None = None,
+    progress: Progress = _noop,
+    earliest: bool = True,
+) -> PlanResult:
+    """Load the data (unless given), build, solve, and read the plan; then, on the same
+    compiled model, the free plan (cost of independence), and, unless ``earliest`` is False,
+    the earliest year each critical commodity and the chain could be independent
+    (optimize.earliest). An infeasible plan comes back with status INFEASIBLE, the elastic
+    plan's tables, and a diagnosis."""
     if data is None:
         progress("loading")
         data = load_dataset(sc.dataset_path)
@@ -63,11 +71,22 @@ def run_plan(sc: Scenario, data: Dataset | None = None, progress: Progress = _no
             raise NoSolution(elastic.status, "diagnosis")
         diagnosis = diagnose(data, sc, d, elastic)
         result = read_result(data, sc, d, elastic, diagnosis)
-        return dataclasses.replace(result, status=Status.INFEASIBLE)
+        early = earliest_years(sc, data, progress=progress) if earliest else None
+        return dataclasses.replace(
+            result,
+            status=Status.INFEASIBLE,
+            independence=independence_table(result.timeline, early),
+        )
     if not math.isfinite(solved.objective):
         raise NoSolution(solved.status)
     progress("reading results")
-    return read_result(data, sc, d, solved)
+    result = read_result(data, sc, d, solved)
+    progress("solving the free plan (cost of independence)")
+    coi = cost_of_independence(d, solved)
+    early = earliest_years(sc, data, progress=progress) if earliest else None
+    return dataclasses.replace(
+        result, cost_of_independence=coi, independence=independence_table(result.timeline, early)
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -160,77 +179,4 @@ def diagnose(data: Dataset, sc: Scenario, d: ModelData, elastic: Solved) -> tupl
     return tuple(out)
 
 
-# ---------------------------------------------------------------------------------------
-# earliest feasible year
-
-
-def earliest_years(
-    sc: Scenario,
-    data: Dataset | None = None,
-    share: float | None = None,
-    progress: Progress = _noop,
-) -> pd.DataFrame:
-    """For each critical commodity the planner demands (and the chain as a whole), the earliest
-    year from which ``share`` (default: the scenario's threshold) of its demand can be servable
-    without the rival every year to the horizon's end, within the scenario's budgets; and the
-    limit that prevents the year before. One compiled model; the search moves target rows'
-    right-hand sides only (feasibility is monotone in the start year).
-    """
-    data = data or load_dataset(sc.dataset_path)
-    check_against(sc, data)
-    share = sc.threshold if share is None else share
-    probe = sc.model_copy(
-        update={"targets": [Target(commodities="critical", share=share, from_year=sc.years[0])]}
-    )
-    d = build_model_data(data, probe, all_cutoff_years=True)
-    rows = target_rows(d)
-    solved = solve_model_data(d, probe)
-    m = solved.model
-    commodities = sorted({c for c, _ in rows})
-
-    def activate(active: set[str], year: int) -> bool:
-        for (c, t), con in m.target.items():
-            on = c in active and t >= year
-            solved.set_row_lower(con, share * target_demand(d, c, t) if on else 0.0)
-        return solved.resolve() is Status.OPTIMAL
-
-    def search(active: set[str]) -> int | None:
-        years = d.years
-        if not activate(active, years[-1]):
-            return None
-        lo, hi = 0, len(years) - 1  # years[hi] feasible
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if activate(active, years[mid]):
-                hi = mid
-            else:
-                lo = mid + 1
-        return years[hi]
-
-    out = []
-    for c in [*commodities, None]:
-        label = c or "(chain)"
-        progress(f"searching {label}")
-        active = set(commodities) if c is None else {c}
-        year = search(active)
-        binding = ""
-        if year is None or year > d.years[0]:
-            before = d.years[-1] if year is None else year - 1
-
-            def feasible(
-                dd: Dataset, ss: Scenario, act: set[str] = active, y: int = before
-            ) -> bool:
-                probe2 = ss.model_copy(
-                    update={"targets": [Target(commodities=sorted(act), share=share, from_year=y)]}
-                )
-                return (
-                    solve_model_data(build_model_data(dd, probe2), probe2).status is Status.OPTIMAL
-                )
-
-            binding = binding_limit(data, sc, feasible)
-        else:
-            binding = "none (met from the first year)"
-        out.append((label, year, binding))
-    return pd.DataFrame(out, columns=["commodity", "earliest_year", "binding"]).set_index(
-        "commodity"
-    )
+__all__ = ["NoSolution", "diagnose", "earliest_years", "run_plan", "solve_model_data"]

@@ -9,6 +9,7 @@ import pyomo.environ as pyo
 
 from network.cutoff import CHAIN, CutoffLP
 from network.dataset import Dataset
+from optimize.independence import CostOfIndependence, dependence_years
 from optimize.model.objective import COST_COMPONENTS
 from optimize.model.targets import target_demand
 from optimize.scenario import Scenario
@@ -54,6 +55,13 @@ class PlanResult:
     sizes: dict[str, float] = field(default_factory=dict)
     diagnosis: tuple[Diagnosis, ...] = ()
     assumptions: tuple[str, ...] = ()
+    # (commodity, year): likelihood, value_lost_usd_per_unit, demand, served_in_cutoff,
+    # loss_usd, expected_loss_usd (undiscounted); empty without an exposure section
+    exposure: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # (commodity): planned_year, earliest_year, binding, plan_note, share_last_year
+    independence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cost_of_independence: CostOfIndependence | None = None
+    dependence_years: float = 0.0  # sum over years of 1 - the chain's cutoff share
 
     @property
     def ok(self) -> bool:
@@ -208,6 +216,8 @@ def read_result(
         "solve_s": solved.timings.solve_s,
     }
     return PlanResult(
+        exposure=exposure_table(m, d),
+        dependence_years=dependence_years(cutoff),
         scenario=sc,
         status=solved.status,
         objective=solved.objective,
@@ -227,6 +237,35 @@ def read_result(
         diagnosis=diagnosis,
         assumptions=assumptions_of(data),
     )
+
+
+def exposure_table(m: pyo.ConcreteModel, d: ModelData) -> pd.DataFrame:
+    """Per exposed commodity and year: p(t), V(c), the bloc's demand, what its cutoff state
+    serves, the loss if cut off that year V * (demand - served) and its expectation p * loss
+    (USD, undiscounted). Empty without an exposure section."""
+    cols = [
+        "likelihood",
+        "value_lost_usd_per_unit",
+        "demand",
+        "served_in_cutoff",
+        "loss_usd",
+        "expected_loss_usd",
+    ]
+    if not d.value_lost:
+        return _frame([], ["commodity", "year"], cols)
+    agg: dict[tuple[str, int], list[float]] = {}
+    for k in d.served_keys:
+        if k[1] not in d.value_lost:
+            continue
+        a = agg.setdefault((k[1], k[2]), [0.0, 0.0])
+        a[0] += d.demand[k]
+        a[1] += min(d.demand[k], max(0.0, float(m.served[k].value or 0.0)))
+    rows = []
+    for (c, t), (dem, served) in agg.items():
+        p, v = d.likelihood.get(t, 0.0), d.value_lost[c]
+        loss = v * (dem - served)
+        rows.append((c, t, p, v, dem, served, loss, p * loss))
+    return _frame(rows, ["commodity", "year"], cols)
 
 
 def assumptions_of(data: Dataset) -> tuple[str, ...]:

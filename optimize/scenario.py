@@ -185,6 +185,62 @@ class Restriction(_Strict):
     source: str = ""
 
 
+class Exposure(_Strict):
+    """The value of being independent: how likely the rival cuts supply, and what a cut costs.
+
+    With an exposure section the plan's objective adds, for every year t and exposed commodity
+    c, df(t) * p(t) * V(c) * (D(c,t) - served(c,t)): the discounted expected loss of the bloc's
+    demand that could not be served if the rival cut supply that year (docs/model.md).
+    ``likelihood`` is p(t), a number for every year or a path ``{year: p}`` (linear between the
+    listed years, flat before the first and after the last). ``value_lost`` overrides the
+    dataset's ``commodities.cutoff_damage`` (USD per unit; where that is empty, the commodity's
+    value_unserved). ``commodities``: 'critical' or a list.
+    """
+
+    likelihood: float | dict[int, float] = Field(
+        description="Probability per year that the rival cuts supply (0-1), or a path."
+    )
+    value_lost: dict[str, float] = Field(default_factory=dict)
+    commodities: Literal["critical"] | list[str] = CRITICAL
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Exposure:
+        path = self.likelihood if isinstance(self.likelihood, dict) else {0: self.likelihood}
+        if isinstance(self.likelihood, dict) and not path:
+            raise ValueError("likelihood path is empty: give {year: probability, ...}")
+        for y, p in path.items():
+            if not (0.0 <= p <= 1.0):  # also refuses NaN
+                raise ValueError(f"likelihood {p!r} (year {y}) is not a probability in [0, 1]")
+        for c, v in self.value_lost.items():
+            if not (0.0 <= v < 1e15):
+                raise ValueError(f"value_lost for '{c}' = {v!r}: give USD per unit, >= 0")
+        return self
+
+    def likelihood_by_year(self, years: list[int]) -> dict[int, float]:
+        """p(t) for each year: the number, or the path interpolated linearly between its
+        years and held flat outside them.
+
+        >>> Exposure(likelihood={2025: 0.1, 2029: 0.5}).likelihood_by_year([2024, 2027, 2031])
+        {2024: 0.1, 2027: 0.3, 2031: 0.5}
+        """
+        if not isinstance(self.likelihood, dict):
+            return {t: float(self.likelihood) for t in years}
+        pts = sorted(self.likelihood.items())
+        out = {}
+        for t in years:
+            if t <= pts[0][0]:
+                out[t] = float(pts[0][1])
+            elif t >= pts[-1][0]:
+                out[t] = float(pts[-1][1])
+            else:
+                for (y0, p0), (y1, p1) in zip(pts, pts[1:], strict=False):
+                    if y0 <= t <= y1:
+                        out[t] = round(p0 + (p1 - p0) * (t - y0) / (y1 - y0), 12)
+                        break
+        return out
+
+
 class SolverMethod(str, Enum):
     CHOOSE = "choose"
     SIMPLEX = "simplex"
@@ -212,6 +268,7 @@ class Scenario(_Strict):
     targets: list[Target] = Field(default_factory=list)
     restrictions: list[Restriction] = Field(default_factory=list)
     value_unserved: dict[str, float] = Field(default_factory=dict)
+    exposure: Exposure | None = None
     solver: SolverOptions = Field(default_factory=SolverOptions)
     game: dict[str, Any] | None = None
     sweep: dict[str, Any] | None = None
@@ -367,6 +424,11 @@ def check_against(scenario: Scenario, data: Any) -> None:
     for i, r in enumerate(scenario.restrictions):
         named += [(f"restrictions.{i}.commodities", c) for c in r.commodities]
     named += [("value_unserved", c) for c in scenario.value_unserved]
+    if scenario.exposure is not None:
+        ex = scenario.exposure
+        named += [("exposure.value_lost", c) for c in ex.value_lost]
+        if ex.commodities != CRITICAL:
+            named += [("exposure.commodities", c) for c in ex.commodities]
     for key, c in named:
         if c not in known:
             near = difflib.get_close_matches(c, sorted(known), n=1)

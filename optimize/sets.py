@@ -69,7 +69,8 @@ class ModelData:
     # capacity
     cap_keys: list[Key2]  # (region, process) rows of the capacity table
     output_of: dict[str, str]  # process -> output commodity
-    recipe: dict[str, dict[str, float]]  # process -> {input commodity: amount per output}
+    recipe: dict[str, dict[str, float]]  # process -> {input commodity: amount per activity}
+    yields: dict[str, dict[str, float]]  # process -> {output commodity: amount per activity}
     chain_of: dict[str, str]  # commodity -> chain
     fixed_cap: dict[Key3, float]  # existing + projects online, (region, process, year)
     builds: list[Key3]  # (region, process, start year) that may be decided
@@ -101,6 +102,11 @@ class ModelData:
     capped: dict[tuple[str, int], tuple[float, list[Arc]]] = field(default_factory=dict)
     # (commodity, year) -> served keys of its target row
     target_groups: dict[tuple[str, int], list[Key3]] = field(default_factory=dict)
+    # exposure: (region, commodity, year) of served keys -> df(t) * p(t) * V(c), USD per unit
+    # of the bloc's demand not servable in a cutoff (empty without an exposure section)
+    exposure_weight: dict[Key3, float] = field(default_factory=dict)
+    likelihood: dict[int, float] = field(default_factory=dict)  # p(t)
+    value_lost: dict[str, float] = field(default_factory=dict)  # V(c), USD per unit
     # budgets (USD)
     budget_year: float | None = None
     budget_total: float | None = None
@@ -115,7 +121,8 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
     """Derive the LP's index sets and parameters from a validated dataset and scenario.
 
     The cutoff state exists only in years where some target is active, unless
-    ``all_cutoff_years`` (searches and sweeps that move target years by right-hand sides)."""
+    ``all_cutoff_years`` (searches and sweeps that move target years by right-hand sides) or
+    the scenario has an exposure section (the expected cutoff loss is priced in every year)."""
     years = sc.years
     first, last = years[0], years[-1]
     planner = data.regions_of(sc.planner)
@@ -123,7 +130,8 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
     planner_set, rival_set = set(planner), set(rival)
     cap = data.capacity
     output_of = {p: str(c) for p, c in data.processes["output"].items()}
-    recipe = data.recipe
+    recipe = data.inputs  # per unit of activity (prod and capacity are activity)
+    yields = data.yields
     chain_of = {c: str(ch) for c, ch in data.commodities["chain"].items()}
 
     cap_keys: list[Key2] = list(cap.index)
@@ -175,7 +183,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
     penalty.update({c: float(v) for c, v in sc.value_unserved.items()})
 
     # routes: exporter can produce the commodity, importer uses it
-    produces: set[Key2] = {(r, output_of[p]) for (r, p, _t) in prod_keys}
+    produces: set[Key2] = {(r, c) for (r, p, _t) in prod_keys for c in yields[p]}
     uses: set[Key2] = {(r, c) for (r, c, _t) in demand}
     for r, p, _t in prod_keys:
         uses.update((r, c) for c in recipe[p])
@@ -203,12 +211,15 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
                 if t >= tg.from_year:
                     target_share[(c, t)] = max(target_share.get((c, t), 0.0), tg.share)
     active = {t for (_c, t), share in target_share.items() if share > 0}
-    cut_years = list(years) if all_cutoff_years else [t for t in years if t in active]
+    ex = sc.exposure
+    every = all_cutoff_years or ex is not None
+    cut_years = list(years) if every else [t for t in years if t in active]
     cut_set = set(cut_years)
     cut_prod_keys = [k for k in prod_keys if avail[k[0]] > 0 and k[2] in cut_set]
     cut_arcs = [a for a in arcs if a[0] not in rival_set and a[1] not in rival_set]
+    exposed = exposed_commodities(data, sc)
     targeted = set(target_commodities)
-    served_keys = [k for k in demand if k[1] in targeted and k[2] in cut_set]
+    served_keys = [k for k in demand if (k[1] in targeted or k[1] in exposed) and k[2] in cut_set]
     target_groups: dict[tuple[str, int], list[Key3]] = defaultdict(list)
     for k in served_keys:
         target_groups[(k[1], k[2])].append(k)
@@ -236,15 +247,28 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
                     arcs_c = sorted(set(into) | set(prev[1] if prev else []))
                     capped[(c, t)] = (share, arcs_c)
 
+    discount = {t: discount_factor(sc.discount_rate, t, first) for t in years}
+    likelihood: dict[int, float] = {}
+    value_lost: dict[str, float] = {}
+    exposure_weight: dict[Key3, float] = {}
+    if ex is not None:
+        likelihood = ex.likelihood_by_year(years)
+        value_lost = {c: cutoff_value(data, sc, c, penalty) for c in exposed}
+        for k in served_keys:
+            w = discount[k[2]] * likelihood[k[2]] * value_lost.get(k[1], 0.0)
+            if k[1] in exposed and w > 0:
+                exposure_weight[k] = w
+
     bn = 1e9
     return ModelData(
         years=years,
         planner_regions=planner,
         rival_regions=rival,
-        discount={t: discount_factor(sc.discount_rate, t, first) for t in years},
+        discount=discount,
         cap_keys=cap_keys,
         output_of=output_of,
         recipe=recipe,
+        yields=yields,
         chain_of=chain_of,
         fixed_cap=fixed_cap,
         builds=builds,
@@ -271,7 +295,34 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
         banned=banned,
         capped=capped,
         target_groups=dict(target_groups),
+        exposure_weight=exposure_weight,
+        likelihood=likelihood,
+        value_lost=value_lost,
         budget_year=None if sc.budget.per_year_usd_bn is None else sc.budget.per_year_usd_bn * bn,
         budget_total=None if sc.budget.total_usd_bn is None else sc.budget.total_usd_bn * bn,
         budget_chain={k: v * bn for k, v in sc.budget.per_chain_per_year_usd_bn.items()},
     )
+
+
+def exposed_commodities(data: Dataset, sc: Scenario) -> list[str]:
+    """Commodities whose cutoff loss the plan prices: the exposure section's list, or the
+    dataset's critical commodities; none without an exposure section."""
+    ex = sc.exposure
+    if ex is None:
+        return []
+    return list(data.critical) if ex.commodities == CRITICAL else list(ex.commodities)
+
+
+def cutoff_value(data: Dataset, sc: Scenario, c: str, penalty: dict[str, float]) -> float:
+    """V(c), USD per unit of the bloc's demand for ``c`` not servable in a cutoff: the
+    scenario's ``exposure.value_lost``, else the dataset's ``commodities.cutoff_damage``, else
+    the commodity's value of unserved demand (``penalty``, with scenario overrides)."""
+    ex = sc.exposure
+    if ex is not None and c in ex.value_lost:
+        return float(ex.value_lost[c])
+    com = data.commodities
+    if "cutoff_damage" in com.columns and c in com.index:
+        v = com.at[c, "cutoff_damage"]
+        if v == v and v is not None:  # not NaN / empty
+            return float(v)
+    return float(penalty.get(c, 0.0))

@@ -42,15 +42,28 @@ def cost_terms(m: pyo.ConcreteModel, d: ModelData) -> dict[str, object]:
 
 
 COST_COMPONENTS = ("capex", "fixed_om", "variable", "trade", "unserved")
+EXPECTED_LOSS = "expected_cutoff_loss"
+
+
+def expected_loss_expr(m: pyo.ConcreteModel, d: ModelData):
+    """Discounted expected cutoff loss (USD):
+    sum_{(r,c,t) in S} df_t * p_t * V_c * (demand[r,c,t] - served[r,c,t]),
+    S the served keys of exposed commodities (weights in ``d.exposure_weight``); 0 without an
+    exposure section. The constant part is an objective offset."""
+    return sum(w * (d.demand[k] - m.served[k]) for k, w in d.exposure_weight.items())
 
 
 def add_objective(m: pyo.ConcreteModel, d: ModelData) -> None:
     """minimise capex + fixed O&M + variable + trade + unserved penalty (all discounted),
-    plus, in an elastic model, the penalties on budget overruns and target shortfalls.
+    plus the expected cutoff loss when the scenario has an exposure section, plus, in an
+    elastic model, the penalties on budget overruns and target shortfalls.
     The components are named Expressions (m.cost_capex, ...) for reporting."""
     for name, expr in cost_terms(m, d).items():
         setattr(m, f"cost_{name}", pyo.Expression(expr=expr))
     total = sum(getattr(m, f"cost_{name}") for name in COST_COMPONENTS)
+    m.expected_loss = pyo.Expression(expr=expected_loss_expr(m, d))
+    if d.exposure_weight:
+        total = total + m.expected_loss
     elastic = OVERRUN_PENALTY * (
         sum(m.overrun_year.values()) + m.overrun_total + sum(m.overrun_chain.values())
     ) + sum(

@@ -1,0 +1,189 @@
+"""The earliest year each critical commodity, and the chain, could become independent.
+
+"Independent from year y" means: from y to the horizon's end, ``share`` of the bloc's demand for
+the commodity (for the chain: of every critical commodity at once) is servable in the cutoff
+state, within the scenario's budgets, lead times and build limits. Feasibility is monotone in y
+(a later start asks for a subset of the rows), so a binary search over the horizon finds it.
+
+Everything runs on two compiled models and moves only bounds:
+
+* the **search model**: the scenario with a target row for every critical commodity and year
+  (share 0 until switched on), the cutoff state in every year;
+* the **lead-time model**: the same with every lead time 0, built only if some commodity needs
+  it to name its binding limit.
+
+The limit that keeps y from being one year earlier is named by lifting limits in turn on the
+year before (as :func:`optimize.plan.binding_limit` does for an infeasible plan): the budget
+(budget rows' right-hand sides to infinity), then the build limit too (build columns' upper
+bounds x 1e6), then the lead time too (the lead-time model); else "no buildable supply".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from network.cutoff import CHAIN
+from network.dataset import Dataset
+from optimize.model import build_model
+from optimize.model.targets import target_demand
+from optimize.scenario import CRITICAL, Scenario, Target
+from optimize.sets import ModelData, build_model_data
+from optimize.solve import INF, Solved, Status, compile_and_solve
+
+Progress = Callable[[str], None]
+LIMITS = ("budget", "build limit", "lead time")
+NO_SUPPLY = "no buildable supply"
+MET_FIRST = "none (met from the first year)"
+BUILD_LIMIT_LIFT = 1e6
+
+
+class SearchModel:
+    """One compiled model with a target row per (critical commodity, year); methods switch
+    targets on from a year and lift the budget and build limits, by bounds only."""
+
+    def __init__(self, data: Dataset, sc: Scenario, share: float) -> None:
+        probe = sc.model_copy(
+            update={
+                "targets": [Target(commodities=CRITICAL, share=share, from_year=sc.years[0])],
+                "exposure": None,
+            }
+        )
+        self.share = share
+        self.d: ModelData = build_model_data(data, probe, all_cutoff_years=True)
+        self.solved: Solved = compile_and_solve(build_model(self.d), sc.solver)
+        self.solves = 1
+        s, m = self.solved, self.solved.model
+        self.rows = {ct: s.row_index[id(con)] for ct, con in m.target.items()}
+        self.demand = {ct: target_demand(self.d, *ct) for ct in self.rows}
+        budget_rows = []
+        for name in ("budget_year", "budget_chain"):
+            comp = getattr(m, name, None)
+            if comp is not None:
+                budget_rows += [s.row_index[id(c)] for c in comp.values() if id(c) in s.row_index]
+        if getattr(m, "budget_total", None) is not None and id(m.budget_total) in s.row_index:
+            budget_rows.append(s.row_index[id(m.budget_total)])
+        self.budget_rows = np.array(sorted(set(budget_rows)), dtype=np.int32)
+        col_of = {id(v): j for j, v in enumerate(s.columns)}
+        self.build_cols = np.array(
+            [col_of[id(m.build[b])] for b in self.d.builds if id(m.build[b]) in col_of],
+            dtype=np.int32,
+        )
+        lp = s.highs.getLp()
+        self.budget_hi = np.asarray(lp.row_upper_, dtype=float)[self.budget_rows]
+        self.build_hi = np.asarray(lp.col_upper_, dtype=float)[self.build_cols]
+        self.commodities = sorted({c for c, _ in self.rows})
+
+    def feasible(self, active: set[str], year: int) -> bool:
+        """Can ``share`` of each active commodity's demand be servable from ``year`` on?"""
+        idx = np.array(list(self.rows.values()), dtype=np.int32)
+        lo = np.array(
+            [
+                self.share * self.demand[ct] if ct[0] in active and ct[1] >= year else 0.0
+                for ct in self.rows
+            ]
+        )
+        if len(idx):
+            self.solved.highs.changeRowsBounds(len(idx), idx, lo, np.full(len(idx), INF))
+        self.solves += 1
+        return self.solved.resolve(load_values=False) is Status.OPTIMAL
+
+    def lift(self, budget: bool, build_limit: bool) -> None:
+        """Lift (or restore) the budget rows and the build limits."""
+        h = self.solved.highs
+        if len(self.budget_rows):
+            hi = np.full(len(self.budget_rows), INF) if budget else self.budget_hi
+            h.changeRowsBounds(len(self.budget_rows), self.budget_rows, np.full(len(hi), -INF), hi)
+        if len(self.build_cols):
+            hi = self.build_hi * BUILD_LIMIT_LIFT if build_limit else self.build_hi
+            h.changeColsBounds(len(self.build_cols), self.build_cols, np.zeros(len(hi)), hi)
+
+    def earliest(self, active: set[str]) -> int | None:
+        years = self.d.years
+        if not self.feasible(active, years[-1]):
+            return None
+        lo, hi = 0, len(years) - 1  # years[hi] feasible
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.feasible(active, years[mid]):
+                hi = mid
+            else:
+                lo = mid + 1
+        return years[hi]
+
+
+def earliest_years(
+    sc: Scenario,
+    data: Dataset | None = None,
+    share: float | None = None,
+    progress: Progress = lambda _: None,
+) -> pd.DataFrame:
+    """For each critical commodity the bloc demands, and the chain ("(chain)"): the earliest
+    year from which ``share`` (default: the scenario's threshold) of its demand is servable
+    without the rival every year to the horizon's end, within the scenario's budgets, lead
+    times and build limits; and the limit that keeps it from being a year earlier (index
+    commodity; columns earliest_year (Int64), binding)."""
+    from network.validate import load_dataset
+    from optimize.scenario import check_against
+
+    data = data if data is not None else load_dataset(sc.dataset_path)
+    check_against(sc, data)
+    share = sc.threshold if share is None else share
+    progress("building the search model")
+    sm = SearchModel(data, sc, share)
+    first = sm.d.years[0]
+    found: list[tuple[str, set[str], int | None]] = []
+    for c in [*sm.commodities, None]:
+        label = c or CHAIN
+        progress(f"searching {label}")
+        active = set(sm.commodities) if c is None else {c}
+        found.append((label, active, sm.earliest(active)))
+    binding: dict[str, str] = {}
+    todo: list[tuple[str, set[str], int]] = []
+    for label, active, year in found:
+        if year is not None and year <= first:
+            binding[label] = MET_FIRST
+        else:
+            todo.append((label, active, sm.d.years[-1] if year is None else year - 1))
+    for limit, (budget, build) in zip(LIMITS[:2], ((True, False), (True, True)), strict=True):
+        if not todo:
+            break
+        progress(f"naming limits ({limit})")
+        sm.lift(budget, build)
+        todo = _name(sm, todo, limit, binding)
+    sm.lift(False, False)
+    if todo:
+        progress("naming limits (lead time)")
+        cap = data.capacity.copy()
+        cap["lead_time"] = 0
+        no_lead = SearchModel(
+            _with_capacity(data, cap), sc.model_copy(update={"budget": type(sc.budget)()}), share
+        )
+        no_lead.lift(True, True)
+        todo = _name(no_lead, todo, "lead time", binding)
+    for label, _active, _year in todo:
+        binding[label] = NO_SUPPLY
+    out = pd.DataFrame(
+        [(label, year, binding[label]) for label, _a, year in found],
+        columns=["commodity", "earliest_year", "binding"],
+    ).set_index("commodity")
+    out["earliest_year"] = out["earliest_year"].astype("Int64")
+    return out
+
+
+def _name(sm: SearchModel, todo: list, limit: str, binding: dict[str, str]) -> list:
+    left = []
+    for label, active, before in todo:
+        if sm.feasible(active, before):
+            binding[label] = limit
+        else:
+            left.append((label, active, before))
+    return left
+
+
+def _with_capacity(data: Dataset, cap: pd.DataFrame) -> Dataset:
+    import dataclasses
+
+    return dataclasses.replace(data, capacity=cap)
