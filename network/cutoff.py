@@ -1,12 +1,14 @@
 """How much of a bloc's critical demand can be served without the rival: the cutoff share.
 
 For one year and a given capacity per (region, process), a small LP routes supply through the
-recipe graph and the trade routes:
+recipe graph and the trade routes. Production is activity: capacity is in activity units,
+output(r, c) = sum_p activity(r, p) * yield(p, c) and recipe use = activity * input per
+activity (docs/schema.md, processes.output_per_activity):
 
     maximise   served demand (one commodity at a time), or lambda (all at once)
     subject to for every available region r and commodity c:
                  output(r, c) + imports(r, c) - exports(r, c) - recipe use(r, c) >= served(r, c)
-               output(r, p) <= capacity(r, p) * availability(r)
+               activity(r, p) <= capacity(r, p) * availability(r)
                flow(route)  <= max_flow(route)
                served(r, c) <= demand(r, c)          (one commodity at a time)
                served(r, c)  = lambda * demand(r, c) (chain-wide, all critical c at once)
@@ -70,14 +72,14 @@ class CutoffLP:
             [(r, c) for r in avail if r in bloc_regions for c in data.critical],
             names=["region", "commodity"],
         )
-        outputs = data.processes["output"]
-        recipe = data.recipe
+        yields, inputs = data.yields, data.inputs
 
         entries: list[tuple[tuple[str, str], int, float]] = []
         n_p, n_f = len(prod), len(flows)
-        for j, (r, p) in enumerate(prod):
-            entries.append(((r, outputs[p]), j, 1.0))
-            for c, a in recipe[p].items():
+        for j, (r, p) in enumerate(prod):  # columns are activity: outputs and inputs per unit
+            for c, y in yields[p].items():
+                entries.append(((r, c), j, y))
+            for c, a in inputs[p].items():
                 entries.append(((r, c), j, -a))
         for k, (e, i, c) in enumerate(flows):
             entries.append(((i, c), n_p + k, 1.0))

@@ -125,6 +125,20 @@ class Dataset:
             out[proc][c] = float(amount)
         return out
 
+    @cached_property
+    def yields(self) -> dict[str, dict[str, float]]:
+        """Outputs per unit of activity, by process: {process: {commodity: amount}}. The main
+        output comes at ``output_per_activity`` (capacity is stated in activity units)."""
+        opa = self.processes["output_per_activity"]
+        return {p: {str(c): float(opa[p])} for p, c in self.processes["output"].items()}
+
+    @cached_property
+    def inputs(self) -> dict[str, dict[str, float]]:
+        """Inputs per unit of activity, by process: the recipe's amount per unit of the main
+        output times ``output_per_activity``."""
+        opa = self.processes["output_per_activity"]
+        return {p: {c: a * float(opa[p]) for c, a in rec.items()} for p, rec in self.recipe.items()}
+
     def summary(self) -> dict[str, int]:
         """Row counts per table, for the one-screen summary."""
         return {

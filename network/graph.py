@@ -1,8 +1,9 @@
 """The supply network as a networkx graph, for dependency tracing.
 
 Nodes are (region, commodity) pairs. A process in a region adds an edge from each of its
-inputs to its output in that region (``kind='process'``, with the process, recipe amount and
-capacity in the given year); a trade route adds an edge from (exporter, c) to (importer, c)
+inputs to each of its outputs in that region (``kind='process'``, with the process, the input
+per unit of that output and the output capacity, activity capacity times output per activity,
+in the given year); a trade route adds an edge from (exporter, c) to (importer, c)
 (``kind='route'``, with its cost). Node attributes: ``bloc``, ``demand`` in the given year.
 """
 
@@ -19,14 +20,21 @@ def build_graph(data: Dataset, year: int) -> nx.MultiDiGraph:
     blocs = data.regions["bloc"]
     demand = data.demand_in([year]).droplevel("year")
     cap = data.capacity_in(year)
-    outputs = data.processes["output"]
     producing: set[tuple[str, str]] = set()
     for (r, p), capacity in cap.items():
-        out = (r, outputs[p])
-        producing.add(out)
-        g.add_node(out)
-        for c, amount in data.recipe[p].items():
-            g.add_edge((r, c), out, kind="process", process=p, amount=amount, capacity=capacity)
+        for o, per_activity in data.yields[p].items():
+            out = (r, o)
+            producing.add(out)
+            g.add_node(out)
+            for c, per_act in data.inputs[p].items():
+                g.add_edge(
+                    (r, c),
+                    out,
+                    kind="process",
+                    process=p,
+                    amount=per_act / per_activity,
+                    capacity=capacity * per_activity,
+                )
     for (e, i, c), cost in data.routes["cost"].items():
         if (e, c) in producing or (e, c) in g:
             g.add_edge((e, c), (i, c), kind="route", cost=cost)
@@ -46,7 +54,7 @@ def upstream_commodities(data: Dataset, commodity: str) -> set[str]:
     """Commodities that enter, directly or through other processes, the making of
     ``commodity``."""
     g = nx.DiGraph()
-    outputs = data.processes["output"]
     for p, c in data.process_inputs.index:
-        g.add_edge(c, outputs[p])
+        for o in data.yields[p]:
+            g.add_edge(c, o)
     return nx.ancestors(g, commodity) if commodity in g else set()

@@ -113,15 +113,17 @@ COMMODITIES = Table(
 
 PROCESSES = Table(
     "processes",
-    "Processes turn the inputs of their recipe into one output commodity. Capacity and "
-    "activity are measured in output units per year.",
+    "Processes turn the inputs of their recipe into one output commodity. Capacity, builds "
+    "and variable cost are in units of activity; each unit of activity makes "
+    "output_per_activity units of output (1: capacity stated in output units).",
     (
         Column("process", Kind.ID, "Process id, e.g. ndfeb_sintering."),
         Column("output", Kind.ID, "Commodity produced.", references="commodities.commodity"),
         Column(
             "output_per_activity",
             Kind.NUMBER,
-            "Units of output per unit of activity (1 when capacity is stated in output units).",
+            "Units of output per unit of activity: output = activity * output_per_activity, "
+            "capacity bounds activity (1 when capacity is stated in output units).",
             unit="unit/unit",
             required=False,
             default=1.0,
@@ -163,14 +165,14 @@ CAPACITY = Table(
             "existing",
             Kind.NUMBER,
             "Capacity operating at the start of the horizon.",
-            unit="output unit/yr",
+            unit="activity unit/yr",
             min_value=0.0,
         ),
         Column(
             "capex",
             Kind.NUMBER,
             "Investment per unit of new annual capacity.",
-            unit="USD per (unit/yr)",
+            unit="USD per (activity unit/yr)",
             min_value=0.0,
         ),
         Column(
@@ -185,8 +187,8 @@ CAPACITY = Table(
         Column(
             "variable_cost",
             Kind.NUMBER,
-            "Cost per unit produced, excluding recipe inputs.",
-            unit="USD/unit",
+            "Cost per unit of activity, excluding recipe inputs.",
+            unit="USD per activity unit",
             required=False,
             default=0.0,
             min_value=0.0,
@@ -203,7 +205,7 @@ CAPACITY = Table(
             "max_build",
             Kind.NUMBER,
             "Most new capacity that may be started in one year (0: cannot be built here).",
-            unit="output unit/yr, per yr",
+            unit="activity unit/yr, per yr",
             min_value=0.0,
         ),
         Column(
@@ -238,7 +240,7 @@ PROJECTS = Table(
         Column("project", Kind.ID, "Project id."),
         Column("region", Kind.ID, "Region id.", references="regions.region"),
         Column("process", Kind.ID, "Process id.", references="processes.process"),
-        Column("capacity", Kind.NUMBER, "Capacity added.", unit="output unit/yr", min_value=0.0),
+        Column("capacity", Kind.NUMBER, "Capacity added.", unit="activity unit/yr", min_value=0.0),
         Column(
             "first_year",
             Kind.INTEGER,

@@ -469,6 +469,78 @@ def check_inputs_produced(
             )
 
 
+def check_route_ties(
+    typed: Typed, where: Where, problems: list[Problem], incomplete: frozenset[str]
+) -> None:
+    """Two equally specific route rows that cover a common arc must agree on cost and max_flow
+    (otherwise the arc's terms would depend on row order)."""
+    if incomplete & {"routes", "regions", "commodities"}:
+        return
+    routes = typed["routes"]
+    regions = set(typed["regions"]["region"])
+    commodities = set(typed["commodities"]["commodity"])
+    fields = ("exporter", "importer", "commodity")
+
+    def cover(value: str, universe: set[str]) -> set[str]:
+        return set(universe) if value == WILDCARD else {value}
+
+    def mf(v: object) -> float | None:
+        return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
+
+    rows = [(int(row), rec) for row, rec in routes.iterrows()]
+    by_spec: dict[int, list[tuple[int, pd.Series]]] = {}
+    for row, rec in rows:
+        by_spec.setdefault(sum(rec[f] != WILDCARD for f in fields), []).append((row, rec))
+
+    def overridden(e: str, i: str, c: str, spec: int) -> bool:
+        """A more specific row covers the arc (e, i, c)."""
+        return any(
+            rec[fields[0]] in (e, WILDCARD)
+            and rec[fields[1]] in (i, WILDCARD)
+            and rec[fields[2]] in (c, WILDCARD)
+            for s, group in by_spec.items()
+            if s > spec
+            for _, rec in group
+        )
+
+    reported: set[int] = set()
+    for group in by_spec.values():
+        for n, (row_a, a) in enumerate(group):
+            for row_b, b in group[n + 1 :]:
+                if row_b in reported or tuple(a[f] for f in fields) == tuple(b[f] for f in fields):
+                    continue  # same key: reported as a duplicate
+                if (float(a["cost"]), mf(a["max_flow"])) == (float(b["cost"]), mf(b["max_flow"])):
+                    continue
+                exps = cover(a["exporter"], regions) & cover(b["exporter"], regions)
+                imps = cover(a["importer"], regions) & cover(b["importer"], regions)
+                coms = cover(a["commodity"], commodities) & cover(b["commodity"], commodities)
+                spec = sum(a[f] != WILDCARD for f in fields)
+                arc = next(
+                    (
+                        (e, i, c)
+                        for e in sorted(exps)
+                        for i in sorted(imps)
+                        for c in sorted(coms)
+                        if e != i and not overridden(e, i, c, spec)
+                    ),
+                    None,
+                )
+                if arc is None:
+                    continue
+                reported.add(row_b)
+                problems.append(
+                    Problem(
+                        where["routes"],
+                        f"rows {row_a} and {row_b} are equally specific and both cover the arc "
+                        f"{arc[0]} -> {arc[1]}, {arc[2]}, with a different cost or max_flow",
+                        "make the two rows agree, or add a more specific row for the arcs they "
+                        "share (it overrides both)",
+                        row_b,
+                        "cost",
+                    )
+                )
+
+
 CHECKS = (
     check_duplicate_keys,
     check_case_clashes,
@@ -478,6 +550,7 @@ CHECKS = (
     check_producible_demand,
     check_demand_years,
     check_inputs_produced,
+    check_route_ties,
 )
 
 
@@ -500,7 +573,8 @@ def _indexed(df: pd.DataFrame, spec: Table) -> pd.DataFrame:
 def expand_routes(routes: pd.DataFrame, regions: list[str], commodities: list[str]) -> pd.DataFrame:
     """Expand '*' rows into explicit arcs; the more specific row wins; drop self-arcs.
 
-    Specificity = number of non-wildcard fields; among equal, the later row wins.
+    Specificity = number of non-wildcard fields. Equally specific rows that disagree on an arc
+    are refused by ``check_route_ties``; among equal ones that agree, either will do.
     """
     best: dict[tuple[str, str, str], tuple[int, int, float, float | None, str]] = {}
     for order, rec in enumerate(routes.itertuples(index=False)):

@@ -527,11 +527,23 @@ def test_route_wildcards_expand_and_specific_rows_override(
     assert np.isnan(routes.loc[("MYS", "CHN", "oxide"), "max_flow"])  # empty: no limit
 
 
-def test_equally_specific_route_rows_later_wins(tmp_path: Path, tiny_frames: Frames) -> None:
-    add_row(tiny_frames, "routes", exporter="MYS", importer="*", commodity="ore", cost="8")
-    add_row(tiny_frames, "routes", exporter="*", importer="USA", commodity="ore", cost="9")
-    routes = load(tmp_path, tiny_frames).routes
-    assert routes.loc[("MYS", "USA", "ore"), "cost"] == 9.0  # both name two fields
+def test_equally_specific_route_rows_that_disagree_are_refused(
+    tmp_path: Path, tiny_frames: Frames
+) -> None:
+    add_row(tiny_frames, "routes", exporter="MYS", importer="*", commodity="ore", cost="8", trust="U")
+    add_row(tiny_frames, "routes", exporter="*", importer="USA", commodity="ore", cost="9", trust="U")
+    first = len(tiny_frames["routes"])  # spreadsheet rows of the two new rows: first, first + 1
+    with pytest.raises(DataError) as err:
+        load(tmp_path, tiny_frames)
+    assert f"routes.csv, row {first + 1}, column 'cost': rows {first} and {first + 1} are " in str(
+        err.value
+    )
+    assert "MYS -> USA, ore" in str(err.value)
+    # a row naming all three fields settles the arc both cover
+    add_row(tiny_frames, "routes", exporter="MYS", importer="USA", commodity="ore", cost="7", trust="U")
+    (tmp_path / "settled").mkdir()
+    routes = load(tmp_path / "settled", tiny_frames).routes
+    assert routes.loc[("MYS", "USA", "ore"), "cost"] == 7.0
     assert routes.loc[("MYS", "CHN", "ore"), "cost"] == 8.0
     assert routes.loc[("CHN", "USA", "ore"), "cost"] == 9.0
 

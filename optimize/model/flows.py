@@ -30,11 +30,14 @@ def add_unserved(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 def add_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
     """For every region r, commodity c, year t with any term:
-    sum_{p: out(p)=c} prod[r,p,t] + sum_{routes into r} flow - sum_{routes out of r} flow
-      - sum_p recipe[p,c] * prod[r,p,t] >= demand[r,c,t] - unserved[r,c,t]."""
+    sum_p yield[p,c] * prod[r,p,t] + sum_{routes into r} flow - sum_{routes out of r} flow
+      - sum_p input[p,c] * prod[r,p,t] >= demand[r,c,t] - unserved[r,c,t]
+    (prod is activity; yield[p, output(p)] = output_per_activity, input = recipe amount *
+    output_per_activity)."""
     terms: dict[tuple, list] = defaultdict(list)
     for (r, p, t), v in m.prod.items():
-        terms[(r, d.output_of[p], t)].append((1.0, v))
+        for c, y in d.yields[p].items():
+            terms[(r, c, t)].append((y, v))
         for c, a in d.recipe[p].items():
             terms[(r, c, t)].append((-a, v))
     for (e, i, c, t), v in m.flow.items():

@@ -41,7 +41,8 @@ def add_cutoff_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
     )
     terms: dict[tuple, list] = defaultdict(list)
     for (r, p, t), v in m.cut_prod.items():
-        terms[(r, d.output_of[p], t)].append((1.0, v))
+        for c, y in d.yields[p].items():
+            terms[(r, c, t)].append((y, v))
         for c, a in d.recipe[p].items():
             terms[(r, c, t)].append((-a, v))
     for (e, i, c, t), v in m.cut_flow.items():

@@ -1,0 +1,206 @@
+"""Supply-chain physics (issue 11) on networks small enough to solve by hand.
+
+Every test builds its own network with :func:`net`: regions USA (bloc US, the planner), CHN
+(bloc CN, the rival) and MYS (neutral) unless a test adds more; routes '*,*,*' at 1 USD/unit
+unless a test gives its own. Each test states the arithmetic behind its numbers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import write_csv_dataset
+
+from network.cutoff import cutoff_share
+from network.dataset import Dataset
+from network.errors import DataError
+from network.graph import build_graph
+from network.validate import dataset_from_frames, load_dataset
+from optimize.plan import run_plan
+from optimize.scenario import scenario_from_dict
+from optimize.solve import Status
+
+REGIONS = {"USA": "US", "CHN": "CN", "MYS": "neutral"}
+
+
+def cap_row(region: str, process: str, existing: float = 0.0, **kw: object) -> dict:
+    """A capacity row: no builds, no costs, unless given."""
+    row = dict(
+        region=region,
+        process=process,
+        existing=existing,
+        capex=100.0,
+        fixed_om=0.0,
+        variable_cost=0.0,
+        lead_time=1,
+        max_build=0.0,
+        ramp_years=0,
+        lifetime=30,
+        source="test",
+    )
+    row.update(kw)
+    return row
+
+
+def net(
+    processes: dict[str, tuple[str, float, dict[str, float]]],
+    capacity: list[dict],
+    demand: dict[tuple[str, str], float],
+    critical: tuple[str, ...],
+    routes: list[tuple[str, str, str, float, float | None]] | None = None,
+    regions: dict[str, str] | None = None,
+    penalty: float = 1000.0,
+    extra_tables: dict[str, pd.DataFrame] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Frames of a tiny dataset.
+
+    processes: {process: (output, output_per_activity, {input: amount per output unit})};
+    demand: {(region, commodity): quantity} in 2025 (flat); critical: critical commodities;
+    routes: (exporter, importer, commodity, cost, max_flow) rows (default '*,*,*' at 1)."""
+    regions = regions or REGIONS
+    commodities = sorted(
+        {out for out, _, _ in processes.values()}
+        | {c for _, _, rec in processes.values() for c in rec}
+    )
+    routes = routes if routes is not None else [("*", "*", "*", 1.0, None)]
+    frames = {
+        "regions": pd.DataFrame(
+            [dict(region=r, name=r, bloc=b, source="test") for r, b in regions.items()]
+        ),
+        "commodities": pd.DataFrame(
+            [
+                dict(
+                    commodity=c,
+                    name=c,
+                    unit="t",
+                    chain="rare_earth",
+                    critical=c in critical,
+                    value_unserved=penalty,
+                    source="test",
+                )
+                for c in commodities
+            ]
+        ),
+        "processes": pd.DataFrame(
+            [
+                dict(process=p, output=o, output_per_activity=opa, source="test")
+                for p, (o, opa, _) in processes.items()
+            ]
+        ),
+        "process_inputs": pd.DataFrame(
+            [
+                dict(process=p, commodity=c, amount=a, source="test")
+                for p, (_, _, rec) in processes.items()
+                for c, a in rec.items()
+            ],
+            columns=["process", "commodity", "amount", "source"],
+        ),
+        "capacity": pd.DataFrame(capacity),
+        "demand": pd.DataFrame(
+            [
+                dict(region=r, commodity=c, year=2025, quantity=q, source="test")
+                for (r, c), q in demand.items()
+            ]
+        ),
+        "routes": pd.DataFrame(
+            [
+                dict(exporter=e, importer=i, commodity=c, cost=cost, max_flow=mf, source="test")
+                for e, i, c, cost, mf in routes
+            ]
+        ),
+    }
+    frames.update(extra_tables or {})
+    return frames
+
+
+def scenario(last: int = 2025, **kw: object):
+    base = dict(
+        name="t",
+        dataset=".",
+        horizon=dict(first=2025, last=last),
+        planner="US",
+        rival="CN",
+        discount_rate=0.0,
+    )
+    base.update(kw)
+    return scenario_from_dict(base)
+
+
+# ---------------------------------------------------------------------------------------
+# item 8: output_per_activity, route ties
+
+
+def doubling_net() -> Dataset:
+    """USA runs 'press': 100 activity units/yr, 2 t of widget per unit, 10 USD per unit."""
+    return dataset_from_frames(
+        net(
+            {"press": ("widget", 2.0, {})},
+            [cap_row("USA", "press", 100.0, variable_cost=10.0)],
+            {("USA", "widget"): 150.0},
+            critical=("widget",),
+        )
+    )
+
+
+def test_output_per_activity_multiplies_capacity_and_output():
+    # 150 t needs 75 units of activity (<= 100) at 10 USD each: 750; nothing unserved
+    r = run_plan(scenario(), doubling_net())
+    assert r.status is Status.OPTIMAL
+    assert r.objective == pytest.approx(750.0)
+    assert r.production.loc[("USA", "press", 2025), "production"] == pytest.approx(75.0)
+    assert r.unserved["unserved"].sum() == pytest.approx(0.0)
+
+
+def test_output_per_activity_in_the_cutoff_share_and_graph():
+    data = dataset_from_frames(
+        net(
+            {"press": ("widget", 2.0, {"ore": 3.0}), "dig": ("ore", 1.0, {})},
+            [cap_row("USA", "press", 100.0), cap_row("USA", "dig", 450.0)],
+            {("USA", "widget"): 300.0},
+            critical=("widget",),
+        )
+    )
+    # 300 t of widget: 150 units of activity, but only 100 exist -> 200 t; ore 3 t per t of
+    # widget = 600 t for 200 t, only 450 t mined -> 150 t: share 150 / 300 = 0.5
+    assert cutoff_share(data, "US", "CN", 2025).loc["widget", "cutoff_share"] == pytest.approx(0.5)
+    edge = next(iter(build_graph(data, 2025).get_edge_data(("USA", "ore"), ("USA", "widget"))))
+    attrs = build_graph(data, 2025).edges[("USA", "ore"), ("USA", "widget"), edge]
+    assert attrs["capacity"] == pytest.approx(200.0)  # output capacity: 100 units * 2 t
+    assert attrs["amount"] == pytest.approx(3.0)  # per t of widget
+
+
+def tie_frames(order: tuple[int, int]) -> dict[str, pd.DataFrame]:
+    rows = [("CHN", "*", "widget", 800.0, None), ("*", "USA", "widget", 300.0, None)]
+    return net(
+        {"press": ("widget", 1.0, {})},
+        [cap_row("CHN", "press", 100.0)],
+        {("USA", "widget"): 10.0},
+        critical=("widget",),
+        routes=[rows[order[0]], rows[order[1]]],
+    )
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_equally_specific_routes_that_disagree_are_refused_naming_both_rows(
+    tmp_path: Path, order: tuple[int, int]
+):
+    frames = {name: f.assign(trust="U") for name, f in tie_frames(order).items()}
+    with pytest.raises(DataError) as err:
+        load_dataset(write_csv_dataset(tmp_path, frames))
+    text = str(err.value)
+    assert "routes.csv, row 3, column 'cost'" in text
+    assert "rows 2 and 3 are equally specific" in text and "CHN -> USA, widget" in text
+
+
+def test_a_more_specific_row_settles_a_tie():
+    frames = tie_frames((0, 1))
+    extra = pd.DataFrame(
+        [dict(exporter="CHN", importer="USA", commodity="widget", cost=500.0, source="test")]
+    )
+    frames["routes"] = pd.concat([frames["routes"], extra], ignore_index=True)
+    data = dataset_from_frames(frames)
+    assert data.routes.loc[("CHN", "USA", "widget"), "cost"] == 500.0
+    # 10 t shipped at 500 USD/t
+    assert run_plan(scenario(), data).objective == pytest.approx(5000.0)
