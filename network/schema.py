@@ -68,6 +68,22 @@ SOURCE = Column(
     "Citation for every number in the row, or 'assumption: <why>' where a figure is assumed.",
 )
 
+TRUST_TAGS = ("P", "S", "D", "U")
+"""Trust tags of the data brief: P primary source read directly, S secondary (news or analysis
+quoting a primary source), D derived by arithmetic on sourced figures, U unverified (an
+assumption)."""
+
+TRUST = Column(
+    "trust",
+    Kind.ID,
+    "How far the row's figures can be trusted: P primary source read directly, S secondary "
+    "(news or analysis quoting a primary source), D derived by arithmetic on sourced figures, U "
+    "unverified (an assumption). A row is tagged by its least sure figure (in capacity: by "
+    "'existing'; the build parameters carry 'build_trust'); a row tagged P or S does not say "
+    "'assumption' in its source.",
+    choices=TRUST_TAGS,
+)
+
 CHAINS = ("rare_earth", "magnet", "minor_metal", "semiconductor")
 BLOC_NEUTRAL = "neutral"
 PROJECT_STATUS = ("committed", "announced")
@@ -83,9 +99,12 @@ REGIONS = Table(
         Column("name", Kind.TEXT, "Display name."),
         Column("bloc", Kind.ID, "Side the region belongs to (e.g. US, CN) or 'neutral'."),
         SOURCE,
+        TRUST,
     ),
     key=("region",),
-    example=({"region": "USA", "name": "United States", "bloc": "US", "source": "-"},),
+    example=(
+        {"region": "USA", "name": "United States", "bloc": "US", "source": "-", "trust": "U"},
+    ),
 )
 
 COMMODITIES = Table(
@@ -105,8 +124,27 @@ COMMODITIES = Table(
             unit="USD/unit",
             min_value=0.0,
         ),
+        *(
+            Column(
+                name,
+                Kind.NUMBER,
+                f"{what} downstream damage for each unit of the bloc's demand that cannot be "
+                "served in a cutoff (the value of the output lost, not the price of the "
+                "commodity); empty: value_unserved is used.",
+                unit="USD/unit",
+                required=False,
+                default=None,
+                min_value=0.0,
+            )
+            for name, what in (
+                ("cutoff_damage", "Central estimate of the"),
+                ("cutoff_damage_low", "Low end of the range of the"),
+                ("cutoff_damage_high", "High end of the range of the"),
+            )
+        ),
         Column("description", Kind.TEXT, "What it is.", required=False, default=""),
         SOURCE,
+        TRUST,
     ),
     key=("commodity",),
 )
@@ -131,6 +169,7 @@ PROCESSES = Table(
         ),
         Column("description", Kind.TEXT, "What it is.", required=False, default=""),
         SOURCE,
+        TRUST,
     ),
     key=("process",),
 )
@@ -149,6 +188,7 @@ PROCESS_INPUTS = Table(
             min_value=0.0,
         ),
         SOURCE,
+        TRUST,
     ),
     key=("process", "commodity"),
     required=False,
@@ -229,6 +269,16 @@ CAPACITY = Table(
             max_value=100,
         ),
         SOURCE,
+        TRUST,
+        Column(
+            "build_trust",
+            Kind.ID,
+            "Trust tag (P, S, D, U) of the build parameters: capex, fixed_om, variable_cost, "
+            "lead_time, max_build, ramp_years, lifetime ('trust' tags 'existing').",
+            required=False,
+            default="U",
+            choices=TRUST_TAGS,
+        ),
     ),
     key=("region", "process"),
 )
@@ -251,6 +301,7 @@ PROJECTS = Table(
         ),
         Column("status", Kind.ID, "committed or announced.", choices=PROJECT_STATUS),
         SOURCE,
+        TRUST,
     ),
     key=("project",),
     required=False,
@@ -274,6 +325,7 @@ DEMAND = Table(
         ),
         Column("quantity", Kind.NUMBER, "Demand.", unit="unit/yr", min_value=0.0),
         SOURCE,
+        TRUST,
     ),
     key=("region", "commodity", "year"),
 )
@@ -306,6 +358,7 @@ ROUTES = Table(
             min_value=0.0,
         ),
         SOURCE,
+        TRUST,
     ),
     key=("exporter", "importer", "commodity"),
 )

@@ -26,6 +26,7 @@ from network.schema import (
     Kind,
     Table,
 )
+from network.trust import check_trust_wording
 
 
 def load_dataset(path: str | Path) -> Dataset:
@@ -37,11 +38,15 @@ def load_dataset(path: str | Path) -> Dataset:
 def dataset_from_frames(frames: dict[str, pd.DataFrame], origin: str = "memory") -> Dataset:
     """Validate plain DataFrames (one per table, columns as in the schema) into a Dataset.
 
-    Used by tests and generators; row numbers in messages count the header as row 1.
+    Used by tests and generators; row numbers in messages count the header as row 1. A frame
+    built in code without a ``trust`` column is tagged U (its figures are assumptions); files
+    must carry the column.
     """
     raw = {}
     for name, df in frames.items():
         f = df.reset_index(drop=True).astype(object)
+        if "trust" not in f.columns:
+            f["trust"] = "U"
         f.index = pd.Index(range(2, len(f) + 2), name="row")
         raw[name] = RawTable(name, f"{name}", f)
     return dataset_from_raw(raw, origin=origin)
@@ -551,6 +556,7 @@ CHECKS = (
     check_demand_years,
     check_inputs_produced,
     check_route_ties,
+    check_trust_wording,
 )
 
 
@@ -576,7 +582,7 @@ def expand_routes(routes: pd.DataFrame, regions: list[str], commodities: list[st
     Specificity = number of non-wildcard fields. Equally specific rows that disagree on an arc
     are refused by ``check_route_ties``; among equal ones that agree, either will do.
     """
-    best: dict[tuple[str, str, str], tuple[int, int, float, float | None, str]] = {}
+    best: dict[tuple[str, str, str], tuple[int, int, float, float | None, str, str]] = {}
     for order, rec in enumerate(routes.itertuples(index=False)):
         exps = regions if rec.exporter == WILDCARD else [rec.exporter]
         imps = regions if rec.importer == WILDCARD else [rec.importer]
@@ -591,7 +597,8 @@ def expand_routes(routes: pd.DataFrame, regions: list[str], commodities: list[st
                     key = (e, i, c)
                     cur = best.get(key)
                     if cur is None or (spec, order) >= (cur[0], cur[1]):
-                        best[key] = (spec, order, float(rec.cost), mf, rec.source)
+                        trust = getattr(rec, "trust", "U")
+                        best[key] = (spec, order, float(rec.cost), mf, rec.source, trust)
     idx = pd.MultiIndex.from_tuples(sorted(best), names=["exporter", "importer", "commodity"])
     data = [best[k] for k in idx]
     return pd.DataFrame(
@@ -599,6 +606,7 @@ def expand_routes(routes: pd.DataFrame, regions: list[str], commodities: list[st
             "cost": [d[2] for d in data],
             "max_flow": pd.array([d[3] for d in data], dtype="Float64").astype(float),
             "source": [d[4] for d in data],
+            "trust": [d[5] for d in data],
         },
         index=idx,
     )

@@ -32,8 +32,9 @@ def load(tmp_path: Path, frames: Frames) -> Dataset:
 
 
 def add_row(frames: Frames, table: str, **cells: str) -> None:
-    """Append one row to ``table``; source is 'test', other columns not given are empty."""
-    cells = {"source": "test", **cells}
+    """Append one row to ``table``; source is 'test', trust U, other columns not given are
+    empty."""
+    cells = {"source": "test", "trust": "U", **cells}
     row = {c: cells.get(c, "") for c in frames[table].columns}
     frames[table] = pd.concat([frames[table], pd.DataFrame([row])], ignore_index=True)
 

@@ -168,7 +168,7 @@ def _rename_column(t: Tables, table: str, old: str, new: str) -> None:
 
 
 def _add_row(t: Tables, table: str, **cells: str) -> None:
-    cells = {"source": "test", **cells}
+    cells = {"source": "test", "trust": "U", **cells}
     t[table].append([cells.get(c, "") for c in t[table][0]])
 
 
@@ -257,6 +257,23 @@ csv_case(
     "projects.csv, row 2, column 'status': 'rumoured' is not one of committed, announced",
 )
 csv_case(
+    "missing_trust_column",
+    lambda t: _drop_column(t, "demand", "trust"),
+    "demand.csv: column 'trust' is missing -- add a column 'trust'",
+)
+csv_case(
+    "unknown_trust_tag",
+    lambda t: setcell(t, "capacity", 3, "trust", "verified"),
+    "capacity.csv, row 3, column 'trust': 'verified' is not one of P, S, D, U",
+)
+csv_case(
+    "sourced_row_says_assumption",
+    lambda t: setcell(setcell(t, "regions", 2, "trust", "P"), "regions", 2, "source",
+                      "assumption: guessed"),
+    "regions.csv, row 2, column 'trust': the row is tagged P (sourced) but its source says "
+    "'assumption'",
+)
+csv_case(
     "wildcard_outside_routes",
     lambda t: setcell(t, "demand", 2, "region", "*"),
     "demand.csv, row 2, column 'region': '*' is not a valid id",
@@ -337,7 +354,7 @@ def _bom_crlf_semicolon(folder: Path) -> None:
 
 @case(
     "unquoted_thousands",
-    "demand.csv, row 3: 6 cells but the header has 5 columns -- quote cells that contain ','",
+    "demand.csv, row 3: 7 cells but the header has 6 columns -- quote cells that contain ','",
 )
 def _unquoted_thousands(folder: Path) -> None:
     """'1,234,567' quoted is accepted (row 2); unquoted (row 3) splits the row."""
