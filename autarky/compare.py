@@ -142,6 +142,7 @@ def run_compare(
     out_root: Path = Path("outputs"),
     *,
     budgets: Sequence[float] | None = None,
+    lead_times: Sequence[float] | None = None,
     monte_carlo: int | None = None,
     seed: int | None = None,
     earliest: bool | None = None,
@@ -164,14 +165,14 @@ def run_compare(
     if budget_chains:
         raw = {**(sc.sweep or {}), "budget_chains": list(budget_chains)}
         spec = sweep_spec(sc.model_copy(update={"sweep": raw}), Path(source).name)
-    variants = expand(spec, budgets, monte_carlo, seed)
+    variants = expand(spec, budgets, monte_carlo, seed, lead_times=lead_times)
     budget_swept = any(v.budget_usd_bn is not None for v in variants)
     if budget_swept and budget_mode(sc) == "per_chain" and not sc.budget.per_chain_per_year_usd_bn:
         raise InputError(Problem(sc.name, "no budget to sweep", "set budget in the scenario"))
     settings = SweepSettings(
         restriction_sets={k: tuple(v) for k, v in spec.restriction_sets.items()},
         budget_chains=tuple(spec.budget_chains) if spec.budget_chains else None,
-        earliest=spec.earliest if earliest is None else earliest,
+        earliest=(spec.earliest or sc.exposure is not None) if earliest is None else earliest,
         budget_swept=budget_swept,
     )
     hashes = {
@@ -205,7 +206,11 @@ def run_compare(
     ):
         rows[name] = row
     table = comparison_table(variants, rows, sc)
-    pct = percentiles(table) if any(v.sample for v in variants) else None
+    pct = (
+        percentiles(table, never_year=sc.horizon.last + 1)
+        if any(v.sample for v in variants)
+        else None
+    )
     outcome = CompareOutcome(sweep_id, folder, table, pct, len(todo), time.perf_counter() - t0)
     if write:
         outcome.files = write_outputs(outcome, sc, inputs)

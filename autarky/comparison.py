@@ -48,8 +48,13 @@ def comparison_table(
             "spend_usd_bn": _bn(row.get("spend_usd")),
             "peak_spend_usd_bn": _bn(row.get("peak_spend_usd")),
             "budget_value_usd_per_usd": row.get("budget_value_usd_per_usd"),
+            "system_cost_usd_bn": _bn(row.get("system_cost_usd")),
+            "cost_of_independence_usd_bn": _bn(row.get("cost_of_independence_usd")),
+            "expected_loss_usd_bn": _bn(row.get("expected_loss_usd")),
+            "dependence_years": row.get("dependence_years"),
             "chain_year": row.get("chain_year"),
             "earliest_chain_year": row.get("earliest_chain_year"),
+            "binding": row.get("binding"),
             "window_leader": row.get("window_leader"),
             "window_years": row.get("window_years"),
             "regime_path": row.get("regime_path"),
@@ -81,6 +86,11 @@ def comparison_table(
         "window_years",
         "regime_path",
         "error",
+        "system_cost_usd_bn",
+        "cost_of_independence_usd_bn",
+        "expected_loss_usd_bn",
+        "dependence_years",
+        "binding",
     )
     return df.drop(columns=[c for c in optional if df[c].isna().all()])
 
@@ -92,10 +102,12 @@ def _bn(x: Any) -> float | None:
 NEVER = math.inf
 
 
-def percentiles(table: pd.DataFrame) -> pd.DataFrame:
-    """Per budget: P10/P50/P90 of the chain self-sufficiency year and of the window length,
-    and the share of draws that never reach it (or are infeasible). Percentiles are draws
-    (inverted CDF), with 'never' above every year: a P90 of 'never' reads as such (NaN)."""
+def percentiles(table: pd.DataFrame, never_year: int | None = None) -> pd.DataFrame:
+    """Per budget: P10/P50/P90 of the chain's planned and earliest independence year, of
+    dependence-years and of the window length, and the share of draws whose plan never
+    reaches independence (or is infeasible). Percentiles are draws (inverted CDF). A year
+    'not within the horizon' counts as later than the horizon: ``never_year`` (the horizon's
+    last year + 1), so a percentile is never blank; without ``never_year`` it reads NaN."""
     key = (
         "budget_usd_bn"
         if "budget_usd_bn" in table and table["budget_usd_bn"].notna().any()
@@ -110,17 +122,29 @@ def percentiles(table: pd.DataFrame) -> pd.DataFrame:
             "draws": len(g),
             "never_share": float(np.mean(~np.isfinite(years))),
         }
-        for q in (10, 50, 90):
-            y = float(np.percentile(years, q, method="inverted_cdf"))
-            rec[f"chain_year_p{q}"] = int(y) if math.isfinite(y) else None
+        never = NEVER if never_year is None else float(never_year)
+        for col in ("chain_year", "earliest_chain_year"):
+            if col not in g:
+                continue
+            ys = g[col].astype("Float64").fillna(never).to_numpy(dtype=float)
+            for q in (10, 50, 90):
+                y = float(np.percentile(ys, q, method="inverted_cdf"))
+                rec[f"{col}_p{q}"] = int(y) if math.isfinite(y) else None
+        if "dependence_years" in g:
+            dy = g["dependence_years"].astype("Float64").dropna().to_numpy(dtype=float)
+            for q in (10, 50, 90):
+                rec[f"dependence_years_p{q}"] = (
+                    float(np.percentile(dy, q, method="inverted_cdf")) if len(dy) else None
+                )
         if "window_years" in g:
             w = g["window_years"].astype("Float64").fillna(0).to_numpy(dtype=float)
             for q in (10, 50, 90):
                 rec[f"window_years_p{q}"] = float(np.percentile(w, q, method="inverted_cdf"))
         recs.append(rec)
     out = pd.DataFrame(recs)
-    for c in ("chain_year_p10", "chain_year_p50", "chain_year_p90"):
-        out[c] = out[c].astype("Int64")
+    for c in out.columns:
+        if c.startswith(("chain_year_p", "earliest_chain_year_p")):
+            out[c] = out[c].astype("Int64")
     return out
 
 

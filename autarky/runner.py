@@ -27,7 +27,7 @@ import pandas as pd
 import yaml
 
 from autarky.atomic import TEMP_MARKER, atomic_write, atomic_write_text, write_json_atomic
-from autarky.hashing import code_version, inputs_hash
+from autarky.hashing import code_version, dataset_files, inputs_hash
 from autarky.jobs import Job, JobStatus, JobStore, job_guard
 from network.dataset import Dataset
 from network.errors import InputError, Problem
@@ -50,6 +50,8 @@ TABLES = (
     "timeline",
     "target_prices",
     "budget_prices",
+    "exposure",
+    "independence",
 )
 _JOB_STATUS = {
     Status.OPTIMAL: JobStatus.DONE,
@@ -323,14 +325,36 @@ def write_outputs(
     sources = src_paths if isinstance(src_paths, list) else [src_paths]
     for n, src in enumerate(sources):
         name = "dataset" if n == 0 else f"dataset-{n + 1}"
-        if src.is_dir():
-            shutil.copytree(src, used / name)
+        if src.is_dir():  # the files that entered the inputs hash: regular, inside the folder
+            for rel, path in dataset_files(src):
+                (used / name / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, used / name / rel)
         else:
             shutil.copy2(src, used / src.name)
     plan_path = job.out_dir / "plan.xlsx"
     write_plan_workbook(plan_path, result, inputs.data, game=game)
     log(f"wrote {plan_path}")
     return plan_path
+
+
+def independence_records(result: PlanResult) -> list[dict[str, Any]]:
+    """Both timelines per critical commodity and the chain: planned and earliest year (None:
+    not within the horizon, or not searched), the limit that binds the earliest year, and why
+    the plan is later where it is."""
+
+    def year(v: Any) -> int | None:
+        return None if pd.isna(v) else int(v)
+
+    return [
+        {
+            "commodity": str(c),
+            "planned_year": year(row["planned_year"]),
+            "earliest_year": year(row["earliest_year"]),
+            "binding": str(row["binding"]),
+            "plan_note": str(row["plan_note"]),
+        }
+        for c, row in result.independence.iterrows()
+    ]
 
 
 def summary_of(job_id: str, status: JobStatus, result: PlanResult, game: Any = None) -> dict:
@@ -352,6 +376,19 @@ def summary_of(job_id: str, status: JobStatus, result: PlanResult, game: Any = N
         "window": None,
         "game_path": [],
         "diagnosis": [d.message for d in result.diagnosis],
+        "cost_of_independence": (
+            None
+            if result.cost_of_independence is None
+            else {k: _finite(v) if v is not None else None
+                  for k, v in result.cost_of_independence.as_dict().items()}
+        ),
+        "independence": independence_records(result),
+        "dependence_years": _finite(result.dependence_years),
+        "expected_cutoff_loss_usd_bn": (
+            None
+            if result.exposure.empty
+            else _finite(float(result.exposure["expected_loss_usd"].sum()) / 1e9)
+        ),
     }
     if game is not None:
         summary.update(game.summary_fields())

@@ -164,14 +164,18 @@ def expand(
     budgets: Sequence[float] | None = None,
     monte_carlo: int | None = None,
     seed: int | None = None,
+    lead_times: Sequence[float] | None = None,
 ) -> list[Variant]:
     """The variants, in a stable order: the grid (budgets from the command line replace the
     section's) crossed with itself, then the named variants; with Monte Carlo, every one of
-    those crossed with the same N draws (common random numbers, reproducible by seed)."""
+    those crossed with the same N draws (common random numbers, reproducible by seed).
+    ``lead_times`` (multipliers from the command line) replace the grid's lead times."""
     grid = dict(spec.grid)
     budget_list = list(budgets) if budgets else list(spec.budgets_usd_bn)
     if budget_list:
         grid["budget_usd_bn"] = budget_list
+    if lead_times:
+        grid["lead_time_multiplier"] = list(lead_times)
     base: list[dict[str, Any]] = []
     if grid:
         keys = [k for k in GRID_KEYS if k in grid]

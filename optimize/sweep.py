@@ -275,6 +275,18 @@ class SweepModel:
         self.c_banned = cols(m.flow, [(*a, t) for a, t in d.banned])
         self.c_build = cols(m.build, d.builds)
         self.build_idx = np.array(list(self.c_build.values()), dtype=np.int32)
+        # exposure: served columns priced at -w (the expected-loss term); the rest of the cost
+        # vector is the system cost (capex, O&M, variable, trade, unserved)
+        self.c_exposed = {k: self.c_served[k] for k in d.exposure_weight if k in self.c_served}
+        self.exp_idx = np.array(list(self.c_exposed.values()), dtype=np.int32)
+        self.exp_w = np.array([d.exposure_weight[k] for k in self.c_exposed], dtype=float)
+        self.exp_keys = list(self.c_exposed)
+        self.const0 = s.objective_offset - sum(
+            w * d.demand[k] for k, w in d.exposure_weight.items()
+        )
+        self.sys_mask = np.ones(len(s.columns), dtype=bool)
+        self.sys_mask[self.exp_idx] = False
+        self.target_idx = np.array(sorted(self.r_target.values()), dtype=np.int32)
         touched = [
             *self.r_year.values(),
             *self.r_chain.values(),
@@ -300,6 +312,7 @@ class SweepModel:
             undisc[j] = self.cost0[j] / d.discount[year] if year in d.discount else self.cost0[j]
         for b, j in self.c_build.items():
             undisc[j] = d.capex[(b[0], b[1])]
+        undisc[self.exp_idx] = 0.0  # the expected-loss term is not a cost paid
         self.undisc = undisc
         self.spend_rows = {
             t: (
@@ -414,8 +427,11 @@ class SweepModel:
         row: dict[str, Any] = {"status": status.value}
         if status is Status.OPTIMAL:
             row.update(self._figures(v))
+            row.update(self._free(row))
         else:
             row.update({"objective_usd": None, "chain_year": None})
+            if status is Status.INFEASIBLE:
+                row["binding"] = self._binding()
         if self.settings.earliest:
             row["earliest_chain_year"] = self._earliest()
         row["solve_s"] = time.perf_counter() - t0
@@ -445,8 +461,17 @@ class SweepModel:
                     / k
                 )
         years = self.timeline.years(x, val["demand"])
+        shares = self.timeline.chain_shares(x, val["demand"])
+        dem = val["demand"]
+        loss = float(sum(w * (dem[k] - x[j]) for k, w, j in self._exposed()))
+        const = self.const0 + sum(w * dem[k] for k, w, _j in self._exposed())
+        cost = self.cost0.copy()
+        cost[self.build_idx] *= k
         return {
-            "objective_usd": self.solved.objective,
+            "objective_usd": float(h.getInfo().objective_function_value) + const,
+            "system_cost_usd": float(cost[self.sys_mask] @ x[self.sys_mask]) + self.const0,
+            "expected_loss_usd": loss if len(self.exp_idx) else None,
+            "dependence_years": float(sum(1.0 - min(1.0, max(0.0, s_)) for s_ in shares)),
             "total_cost_usd": float(undisc @ x),
             "spend_usd": sum(spend.values()),
             "peak_spend_usd": max(spend.values(), default=0.0),
@@ -454,6 +479,78 @@ class SweepModel:
             "chain_year": years.pop(CHAIN, None),
             "years": years,
         }
+
+    def _exposed(self):
+        return zip(self.exp_keys, self.exp_w, self.exp_idx, strict=True)
+
+    def _free(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The free plan (no targets, no exposure) on this model: the cost of independence
+        is the variant's system cost minus the free plan's (optimize/independence.py)."""
+        h = self.solved.highs
+        n_t, n_e = len(self.target_idx), len(self.exp_idx)
+        lp = h.getLp()
+        t_lo = np.asarray(lp.row_lower_, dtype=float)[self.target_idx]
+        t_hi = np.asarray(lp.row_upper_, dtype=float)[self.target_idx]
+        if not n_t and not n_e:
+            return {"cost_of_independence_usd": 0.0}
+        if n_t:
+            h.changeRowsBounds(n_t, self.target_idx, np.zeros(n_t), np.full(n_t, INF))
+        if n_e:
+            h.changeColsCost(n_e, self.exp_idx, np.zeros(n_e))
+        try:
+            status = self.solved.resolve(load_values=False)
+            self.solves += 1
+            if status is not Status.OPTIMAL:
+                return {"cost_of_independence_usd": None}
+            x = np.asarray(h.getSolution().col_value, dtype=float)
+            cost = self.cost0.copy()
+            cost[self.build_idx] *= self._val["capex"]
+            free = float(cost[self.sys_mask] @ x[self.sys_mask]) + self.const0
+        finally:
+            if n_t:
+                h.changeRowsBounds(n_t, self.target_idx, t_lo, t_hi)
+            if n_e:
+                h.changeColsCost(n_e, self.exp_idx, self.cost0[self.exp_idx])
+        return {"cost_of_independence_usd": row["system_cost_usd"] - free}
+
+    def _binding(self) -> str:
+        """Which limit makes this variant infeasible: the first whose lifting (on this model,
+        by bounds) makes it feasible: budget, then build limit too; else lead time or no
+        buildable supply (telling those apart needs another model: autarky earliest)."""
+        h = self.solved.highs
+        lp = h.getLp()
+        rows = np.array(
+            sorted(
+                {
+                    *self.r_year.values(),
+                    *self.r_chain.values(),
+                    *([self.r_total] if self.r_total is not None else []),
+                }
+            ),
+            dtype=np.int32,
+        )
+        r_lo = np.asarray(lp.row_lower_, dtype=float)[rows]
+        r_hi = np.asarray(lp.row_upper_, dtype=float)[rows]
+        b_hi = np.asarray(lp.col_upper_, dtype=float)[self.build_idx]
+        b_lo = np.asarray(lp.col_lower_, dtype=float)[self.build_idx]
+        found = "lead time or no buildable supply"
+        try:
+            if len(rows):
+                h.changeRowsBounds(len(rows), rows, r_lo, np.full(len(rows), INF))
+                self.solves += 1
+                if self.solved.resolve(load_values=False) is Status.OPTIMAL:
+                    return "budget"
+            if len(self.build_idx):
+                h.changeColsBounds(len(self.build_idx), self.build_idx, b_lo, b_hi * 1e6)
+                self.solves += 1
+                if self.solved.resolve(load_values=False) is Status.OPTIMAL:
+                    return "build limit"
+        finally:
+            if len(rows):
+                h.changeRowsBounds(len(rows), rows, r_lo, r_hi)
+            if len(self.build_idx):
+                h.changeColsBounds(len(self.build_idx), self.build_idx, b_lo, b_hi)
+        return found
 
     def _earliest(self) -> int | None:
         """Earliest year from which the threshold share of every critical commodity's demand
@@ -552,6 +649,24 @@ class _Timeline:
             found = self._scan(c, usable, dem, years, known)
             if found is not _UNSEEN:
                 out[c] = found  # type: ignore[assignment]
+        return out
+
+    def chain_shares(self, x: np.ndarray, demand: dict) -> list[float]:
+        """The chain-wide cutoff share of every year with critical demand (for
+        dependence-years)."""
+        dem = {t: np.zeros(len(self.served_pos)) for t in self.year_list}
+        for (r, c, t), q in demand.items():
+            i = self.served_pos.get((r, c))
+            if i is not None and t in dem:
+                dem[t][i] = q
+        out = []
+        for t in self.year_list:
+            cap = self.fixed[t].copy()
+            p, j = self.new[t]
+            np.add.at(cap, p, x[j])
+            s_ = self.lp.solve_arrays(cap * self.share, dem[t], None)
+            if s_ == s_:
+                out.append(float(s_))
         return out
 
     def _scan(

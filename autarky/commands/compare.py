@@ -6,18 +6,28 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.table import Table
 
-from autarky.app import app, err, out, store_option, user_errors
+from autarky.app import app, check, err, out, store_option, user_errors
 from network.errors import InputError
 
 
 @app.command()
 @user_errors
 def compare(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (its sweep: section).")],
+    scenario: Annotated[
+        Path,
+        typer.Argument(
+            help="Scenario YAML (its sweep: section), input workbook (.xlsx) or race scenario."
+        ),
+    ],
     budgets: Annotated[
         str | None, typer.Option(help="Budgets to sweep, USD bn per year, e.g. 0.5,1,2,5,10.")
+    ] = None,
+    lead_times: Annotated[
+        str | None,
+        typer.Option(help="Lead-time multipliers to sweep, e.g. 0.5,1,1.5 (crossed with budgets)."),
     ] = None,
     budget_chains: Annotated[
         str | None,
@@ -28,8 +38,13 @@ def compare(
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed of the draws.")] = None,
     earliest: Annotated[
-        bool, typer.Option(help="Also search each variant's earliest feasible chain year.")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--earliest/--no-earliest",
+            help="Search each variant's earliest feasible chain year (default: on when the "
+            "scenario has an exposure section).",
+        ),
+    ] = None,
     local: Annotated[bool, typer.Option(help="No Dask: solve in this process.")] = False,
     scheduler: Annotated[
         str | None, typer.Option(help="Existing Dask scheduler, e.g. tcp://host:8786.")
@@ -51,15 +66,40 @@ def compare(
         raise InputError(
             Problem("--budgets", f"'{budgets}' is not a list of numbers", "e.g. 0.5,1,2")
         ) from None
+    bad = [v for v in values or [] if not (v >= 0 and v < float("inf"))]
+    check(
+        not bad,
+        "--budgets",
+        f"{', '.join(f'{v:g}' for v in bad)} is not a budget",
+        "give budgets of 0 or more USD bn per year, e.g. 0.5,1,2",
+    )
+    if monte_carlo is not None:
+        check(monte_carlo >= 1, "--monte-carlo", f"{monte_carlo} draws", "give at least 1")
+    if seed is not None:
+        check(seed >= 0, "--seed", f"{seed} is negative", "give a seed of 0 or more")
+    check(workers >= 1, "--workers", f"{workers} workers", "give at least 1")
+    try:
+        leads = [float(x) for x in lead_times.split(",") if x.strip()] if lead_times else None
+    except ValueError:
+        raise InputError(
+            Problem("--lead-times", f"'{lead_times}' is not a list of numbers", "e.g. 0.5,1,1.5")
+        ) from None
+    if leads is not None and any(not (0 < x <= 10) for x in leads):
+        raise InputError(
+            Problem(
+                "--lead-times", f"'{lead_times}': multipliers must be in (0, 10]", "e.g. 0.5,1,2"
+            )
+        )
     chains = [c.strip() for c in budget_chains.split(",") if c.strip()] if budget_chains else None
     with progress_reporter(enabled=not quiet, console=err) as progress:
         outcome = run_compare(
             scenario,
             out_dir,
             budgets=values,
+            lead_times=leads,
             monte_carlo=monte_carlo,
             seed=seed,
-            earliest=earliest or None,
+            earliest=earliest,
             budget_chains=chains,
             local=local,
             scheduler=scheduler,
@@ -70,31 +110,19 @@ def compare(
     if quiet:
         return
     df = outcome.percentiles if outcome.percentiles is not None else outcome.table
-    cols = [
-        c
-        for c in df.columns
-        if c
-        in (
-            "variant",
-            "status",
-            "budget_usd_bn",
-            "discounted_cost_usd_bn",
-            "total_cost_usd_bn",
-            "budget_value_usd_per_usd",
-            "chain_year",
-            "earliest_chain_year",
-            "window_years",
-            "draws",
-            "never_share",
-        )
-        or c.startswith(("chain_year_p", "window_years_p"))
-    ]
-    t = Table(title=f"Sweep {outcome.sweep_id}")
+    cols = [c for c in TERMINAL_COLUMNS if c in df.columns]
+    t = Table(title=f"Sweep {outcome.sweep_id}", box=box.SIMPLE_HEAD)
     for c in cols:
-        t.add_column(c, justify="left" if c in ("variant", "status") else "right")
+        t.add_column(
+            TERMINAL_COLUMNS[c],
+            justify="left" if c in ("variant", "status") else "right",
+            overflow="fold",
+        )
     for rec in df[cols].head(40).itertuples(index=False):
-        t.add_row(*[_cell(v) for v in rec])
+        t.add_row(*[_cell(c, v) for c, v in zip(cols, rec, strict=True)])
     out.print(t)
+    notes = [h for c, h in TERMINAL_NOTES.items() if c in cols]
+    out.print("[dim]" + "; ".join(notes) + "; every column in comparison.csv[/dim]")
     if len(df) > 40:
         out.print(f"... {len(df) - 40} more rows in comparison.csv")
     out.print(
@@ -103,10 +131,39 @@ def compare(
     out.print(f"folder: {outcome.folder}")
 
 
-def _cell(v: Any) -> str:
-    """A table cell: '-' for missing values, floats with three decimals."""
+TERMINAL_COLUMNS = {
+    "variant": "variant",
+    "status": "status",
+    "budget_usd_bn": "budget",
+    "draws": "draws",
+    "discounted_cost_usd_bn": "cost",
+    "chain_year": "chain year",
+    "earliest_chain_year": "earliest",
+    "window_years": "window",
+    "never_share": "never",
+    "chain_year_p10": "chain P10",
+    "chain_year_p50": "chain P50",
+    "chain_year_p90": "chain P90",
+    "window_years_p50": "window P50",
+}
+"""The columns the terminal shows (all fit 80 columns), with their short headers."""
+TERMINAL_NOTES = {
+    "budget_usd_bn": "budget: USD bn per year",
+    "discounted_cost_usd_bn": "cost: discounted, USD bn",
+    "window_years": "window: years",
+    "never_share": "never: share of draws never independent",
+    "chain_year_p50": "chain Pn: percentiles of the chain's year",
+}
+
+
+def _cell(col: str, v: Any) -> str:
+    """A table cell: '-' for missing values, shares as %, years whole, money with decimals."""
     import pandas as pd
 
     if v is None or v is pd.NA or (isinstance(v, float) and v != v):
-        return "-"
-    return f"{v:,.3f}" if isinstance(v, float) else str(v)
+        return "never" if col.startswith("chain_year") else "-"
+    if col == "never_share":
+        return f"{100 * float(v):.0f}%"
+    if col in ("window_years", "window_years_p50", "budget_usd_bn"):
+        return f"{float(v):g}"
+    return f"{v:,.1f}" if isinstance(v, float) else str(v)
