@@ -124,8 +124,15 @@ def _uncommitted_fingerprint(checkout: Path, porcelain_z_status: str) -> str:
 
 
 def _folder_files(folder: Path) -> list[tuple[str, Path]]:
-    """(name relative to ``folder``, path) of the files below it that belong to a dataset."""
-    found = [p for p in folder.rglob("*") if p.is_file()]
+    """(name relative to ``folder``, path) of the files below it that belong to a dataset:
+    regular files inside it (a link to a file elsewhere, a device such as /dev/zero or a pipe
+    is no part of it: never hashed, never copied into a job's inputs)."""
+    root = folder.resolve()
+    found = [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and (not p.is_symlink() or p.resolve().is_relative_to(root))
+    ]
     pairs = [(p.relative_to(folder).as_posix(), p) for p in found]
     return [(n, p) for n, p in pairs if not _ignored(n)]
 

@@ -12,6 +12,10 @@ archive itself (cheap, no decompression) and refuse:
 
 The XML inside is parsed by openpyxl, which uses ``defusedxml`` when it is installed (it is a
 dependency of this project): entity expansion and external entities are refused.
+:func:`check_sheets` then looks into the (size-checked) parts, still without openpyxl, and
+refuses, naming the sheet: XML that declares a DTD or entities, and a sheet whose cells reach
+beyond :data:`MAX_SHEET_CELLS` cells or :data:`MAX_SHEET_COLUMNS` columns (one stray cell at
+XFD1048576 would make openpyxl walk 17 billion empty cells).
 
 >>> check_workbook_name("plan.xlsm")
 Traceback (most recent call last):
@@ -23,6 +27,7 @@ network.errors.DataError: invalid dataset: 1 problem
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -38,6 +43,12 @@ MAX_RATIO = 200
 """Most a part larger than :data:`RATIO_FLOOR` may be compressed (uncompressed / compressed)."""
 RATIO_FLOOR = 1024 * 1024
 """Parts smaller than this are not ratio-checked: small XML compresses well and is harmless."""
+MAX_SHEET_CELLS = 10_000_000
+"""Most cells (rows x columns, counted to the farthest cell) one sheet may span."""
+MAX_SHEET_COLUMNS = 256
+"""Most columns one sheet may span (a table has about ten)."""
+PROLOGUE_BYTES = 64 * 1024
+"""How much of each XML part is searched for a DTD (it must come before the first element)."""
 MACRO_PARTS = ("xl/vbaProject.bin", "xl/vbaProjectSignature.bin")
 EXTERNAL_LINKS = "xl/externalLinks/"
 
@@ -122,6 +133,113 @@ def archive_problems(where: str, infos: list[zipfile.ZipInfo]) -> list[Problem]:
             )
         )
     return problems
+
+
+_REF = re.compile(rb"<(?:\w+:)?(?:c|row)\s[^>]*?\br=\"([A-Z]{0,3})([0-9]{1,9})\"")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?\bref=\"([^\"]{1,40})\"")
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def check_sheets(path: Path | str) -> None:
+    """Raise :class:`DataError` for XML parts that declare a DTD or entities and for sheets
+    that span too many cells, naming the sheet. Call after :func:`check_workbook`."""
+    p = Path(path)
+    with zipfile.ZipFile(p) as zf:
+        xml_parts = [n for n in zf.namelist() if n.endswith((".xml", ".rels", ".vml"))]
+        dtd = [n for n in xml_parts if _declares_dtd(zf, n)]
+        sheets = {} if "xl/workbook.xml" in dtd else sheet_parts(zf)
+        named = {part: f"{p.name}, sheet '{name}'" for name, part in sheets.items()}
+        problems = [
+            Problem(
+                named.get(n, f"{p.name}, part '{n}'"),
+                "its XML declares a DTD or entities: refused as a possible XML bomb",
+                "save the workbook again from Excel or LibreOffice as .xlsx",
+            )
+            for n in dtd
+        ]
+        for part in sheets.values():
+            if part in dtd or part not in xml_parts:
+                continue
+            rows, cols, ref = sheet_extent(zf.read(part))
+            if cols > MAX_SHEET_COLUMNS or rows * cols > MAX_SHEET_CELLS:
+                problems.append(
+                    Problem(
+                        named[part],
+                        f"cells reach {ref} ({cols:,} columns x {rows:,} rows; most "
+                        f"{MAX_SHEET_COLUMNS} columns and {MAX_SHEET_CELLS:,} cells)",
+                        "delete the rows and columns beyond the table (select them, right-click"
+                        " > Delete), save, and try again",
+                    )
+                )
+    if problems:
+        raise DataError(problems)
+
+
+def _declares_dtd(zf: zipfile.ZipFile, part: str) -> bool:
+    with zf.open(part) as fh:
+        head = fh.read(PROLOGUE_BYTES)
+    head = head.replace(b"\x00", b"")  # UTF-16 text, read byte by byte
+    return b"<!DOCTYPE" in head or b"<!ENTITY" in head
+
+
+def sheet_extent(xml: bytes) -> tuple[int, int, str]:
+    """(rows, columns, farthest cell) a worksheet part spans: its declared dimension and every
+    row and cell reference, whichever reaches farther.
+
+    >>> sheet_extent(b'<dimension ref="A1:C4"/><row r="9"><c r="XFD9"/></row>')
+    (9, 16384, 'XFD9')
+    """
+    rows, cols = 1, 1
+    for dim in _DIMENSION.finditer(xml[:PROLOGUE_BYTES]):
+        for corner in dim.group(1).split(b":"):
+            m = re.fullmatch(rb"\$?([A-Z]{1,3})\$?([0-9]{1,9})", corner)
+            if m:
+                cols, rows = max(cols, _column(m.group(1))), max(rows, int(m.group(2)))
+    for m in _REF.finditer(xml):
+        if m.group(1):
+            cols = max(cols, _column(m.group(1)))
+        rows = max(rows, int(m.group(2)))
+    return rows, cols, f"{_letters(cols)}{rows}"
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> worksheet part (``xl/worksheets/sheet1.xml``), from the workbook's own
+    XML (parsed with defusedxml); empty when the workbook does not say (openpyxl then fails
+    with its own message)."""
+    from defusedxml import ElementTree
+
+    try:
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # absent or damaged: openpyxl reports it
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        targets[rel.get("Id")] = part
+    out = {}
+    for el in book.iter():
+        if el.tag.endswith("}sheet") and el.get("name") is not None:
+            part = targets.get(el.get(f"{{{_REL_NS}}}id"))
+            if part is not None:
+                out[el.get("name")] = part
+    return out
 
 
 def openpyxl_uses_defusedxml() -> bool:

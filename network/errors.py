@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
+
+MAX_WORD = 200
+"""Longest run of non-space characters a message shows; longer ones (a 100 KB id, a whole
+file pasted into a cell) are cut to their start and length."""
+_HIDDEN = ("Cc", "Cf", "Zl", "Zp")
+_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for one line of a terminal: control and format characters (escape
+    sequences, NUL, line breaks, bidi overrides) shown as escapes, very long words cut.
+
+    >>> printable("US\\x1b[31mA\\nB")
+    'US\\\\x1b[31mA\\\\nB'
+    >>> printable("x" * 1000)[-22:]
+    '... (1,000 characters)'
+    """
+    if text.isascii() and text.isprintable() and len(text) <= MAX_WORD:
+        return text
+    out = "".join(repr(ch)[1:-1] if unicodedata.category(ch) in _HIDDEN else ch for ch in text)
+    return _WORD.sub(lambda m: f"{m.group()[:100]}... ({len(m.group()):,} characters)", out)
 
 
 @dataclass(frozen=True)
@@ -25,7 +48,7 @@ class Problem:
             parts.append(f"row {self.row}")
         if self.column is not None:
             parts.append(f"column '{self.column}'")
-        return f"{', '.join(parts)}: {self.what} -- {self.fix}"
+        return printable(f"{', '.join(parts)}: {self.what} -- {self.fix}")
 
 
 class InputError(Exception):

@@ -8,13 +8,22 @@ when the header uses it. Refused while reading, every such problem listed at onc
 with more cells than its header (an unquoted separator inside a cell); in workbooks, formula
 cells (values only: a cached result may be stale or missing), merged cells (only the first
 holds a value) and hidden table sheets. Workbooks pass :func:`autarky.safety.check_workbook`
-(zip bombs, macros, external links) before openpyxl opens them.
+(zip bombs, macros, external links) and :func:`autarky.safety.check_sheets` (DTDs, sheet
+dimensions) before openpyxl opens them.
+
+Bounded before reading: a table file must be a regular file inside the dataset folder (not a
+folder, a device such as /dev/zero, or a link to a file elsewhere) of at most
+:data:`MAX_FILE_BYTES`; no cell may hold more than :data:`MAX_CELL_CHARS` characters (Excel's
+own limit). CSV rows end only at line ends (``\\n``, ``\\r``): a form feed or U+2028 inside a
+cell stays in the cell, as in Excel, and never starts a row nobody sees.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +32,11 @@ import pandas as pd
 
 from network.errors import DataError, Problem
 from network.schema import TABLES
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+"""Largest table file read (the same bound as a workbook's expanded size)."""
+MAX_CELL_CHARS = 32_767
+"""Most characters in one cell: Excel's limit, so any real table fits."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,14 @@ def read_raw(path: str | Path) -> dict[str, RawTable]:
         )
     if p.is_dir():
         return _read_folder(p)
+    if not p.is_file():
+        raise DataError(
+            Problem(
+                str(p),
+                "is not a regular file (a device, pipe or socket)",
+                "give a dataset folder or an .xlsx file",
+            )
+        )
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_workbook(p)
     raise DataError(
@@ -55,33 +77,92 @@ def read_raw(path: str | Path) -> dict[str, RawTable]:
 
 
 def _sniff_delimiter(text: str) -> str:
-    head = text.splitlines()[0] if text else ""
+    head = text.split("\n", 1)[0]
     return ";" if head.count(";") > head.count(",") else ","
 
 
 def _read_folder(folder: Path) -> dict[str, RawTable]:
     tables: dict[str, RawTable] = {}
     problems: list[Problem] = []
+    root = folder.resolve()
     for spec in TABLES:
         f = folder / f"{spec.name}.csv"
-        if not f.exists():
+        if not (f.exists() or f.is_symlink()):
+            continue
+        problem = not_a_plain_file(f, root)
+        if problem is not None:
+            problems.append(problem)
             continue
         try:
-            text = f.read_text(encoding="utf-8-sig")
+            text = f.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise DataError(
                 Problem(f.name, f"not UTF-8 text ({exc.reason})", "save the file as UTF-8 CSV")
             ) from None
+        except OSError as exc:
+            problems.append(Problem(f.name, f"cannot be read ({exc.strerror})", "check the file"))
+            continue
         delimiter = _sniff_delimiter(text)
-        try:
-            rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
-        except csv.Error as exc:
-            problems.append(Problem(f.name, f"cannot be read as CSV ({exc})", "save it as CSV"))
+        rows = _csv_rows(text, delimiter, f.name, problems)
+        if rows is None:
             continue
         tables[spec.name] = RawTable(spec.name, f.name, _frame(rows, f.name, problems, delimiter))
     if problems:
         raise DataError(problems)
     return tables
+
+
+def not_a_plain_file(f: Path, root: Path) -> Problem | None:
+    """Why ``f`` may not be read as a file of the dataset folder ``root``, or None.
+
+    A link to a file elsewhere (a private file, /dev/zero) is refused: copying the dataset into
+    a job's inputs would copy that file, and a device never ends.
+    """
+    if f.is_symlink() and not f.resolve().is_relative_to(root):
+        return Problem(
+            f.name,
+            "is a link to a file outside the dataset folder",
+            "copy the file itself into the dataset folder",
+        )
+    try:
+        st = f.stat()
+    except OSError as exc:
+        return Problem(f.name, f"cannot be read ({exc.strerror})", "check the file")
+    if stat.S_ISDIR(st.st_mode):
+        return Problem(f.name, "is a folder, not a file", f"put the table in a file {f.name}")
+    if not stat.S_ISREG(st.st_mode):
+        return Problem(
+            f.name, "is not a regular file (a device, pipe or socket)", "give a CSV file"
+        )
+    if st.st_size > MAX_FILE_BYTES:
+        return Problem(
+            f.name,
+            f"is {st.st_size / 2**20:,.0f} MB (most {MAX_FILE_BYTES / 2**20:,.0f} MB)",
+            "a table this large is not a supply-chain dataset; check the file",
+        )
+    return None
+
+
+def _csv_rows(
+    text: str, delimiter: str, where: str, problems: list[Problem]
+) -> list[list[str]] | None:
+    """The rows of a CSV text; rows end only at ``\\n``/``\\r`` (not at form feeds or U+2028,
+    which ``str.splitlines`` would split on). None (with a problem) if it is not CSV."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for r in reader:
+            rows.append(r)
+    except csv.Error as exc:
+        what = str(exc)
+        if "field larger than field limit" in what:
+            what = f"a cell holds more than {csv.field_size_limit():,} characters"
+            fix = f"keep each cell under {MAX_CELL_CHARS:,} characters"
+        else:
+            what, fix = f"cannot be read as CSV ({what})", "save it as CSV (comma-separated)"
+        problems.append(Problem(where, what, fix, row=reader.line_num))
+        return None
+    return rows
 
 
 def _blank(cell: object) -> bool:
@@ -98,6 +179,19 @@ def _frame(
     """
     if not rows:
         return pd.DataFrame()
+    for i, r in enumerate(rows, start=1):
+        for j, c in enumerate(r):
+            if isinstance(c, str) and len(c) > MAX_CELL_CHARS:
+                problems.append(
+                    Problem(
+                        where,
+                        f"cell {_cell_ref(j + 1, i)} holds {len(c):,} characters "
+                        f"(most {MAX_CELL_CHARS:,})",
+                        "a cell holds one value: check the file (a whole file pasted in a cell?)",
+                        row=i,
+                    )
+                )
+                r[j] = c[:40]
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
     body = []
     numbers = []
@@ -122,12 +216,19 @@ def _frame(
     return frame
 
 
+def _cell_ref(column: int, row: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
+
+
 def _read_workbook(path: Path) -> dict[str, RawTable]:
     from openpyxl import load_workbook
 
-    from autarky.safety import check_workbook
+    from autarky.safety import check_sheets, check_workbook
 
     check_workbook(path)  # not a zip, zip bomb, macros, external links: refused unopened
+    check_sheets(path)  # DTDs, sheets reaching far beyond their data: refused unparsed
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a damaged file

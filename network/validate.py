@@ -104,6 +104,9 @@ def _empty(spec: Table) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series([], dtype=object) for c in spec.columns})
 
 
+NEEDS_ROWS = frozenset({"regions", "commodities", "processes", "capacity", "demand"})
+"""Tables without which there is nothing to plan: a header alone is refused."""
+
 MAX_MAGNITUDE = 1e15
 """No number in any input may exceed this in size (a plausibility bound for every column;
 columns may declare a tighter ``max_value``). 1e15 t or USD is beyond any real supply chain."""
@@ -145,17 +148,28 @@ def _type_table(spec: Table, table: RawTable, problems: list[Problem]) -> pd.Dat
     for name in present:
         if name in declared or not name:
             continue
-        absent = [c.name for c in spec.columns if c.name not in present and not c.required]
-        near = difflib.get_close_matches(name, absent, n=1, cutoff=0.8)
-        if near:  # a misspelt optional column would silently take its default
-            problems.append(
-                Problem(
-                    table.where,
-                    f"column '{name}' is not a column of {spec.name} (is it '{near[0]}'?)",
-                    f"rename it to '{near[0]}'",
-                    column=name,
-                )
+        # an unknown column is refused: a misspelt optional one would silently take its default
+        absent = [c.name for c in spec.columns if c.name not in present]
+        near = difflib.get_close_matches(name, absent, n=1, cutoff=0.6)
+        problems.append(
+            Problem(
+                table.where,
+                f"column '{name}' is not a column of {spec.name}"
+                + (f" (is it '{near[0]}'?)" if near else ""),
+                f"rename it to '{near[0]}'"
+                if near
+                else "remove it; the columns are " + ", ".join(spec.column_names),
+                column=name,
             )
+        )
+    if len(frame) == 0 and spec.name in NEEDS_ROWS:
+        problems.append(
+            Problem(
+                table.where,
+                "the table has a header but no rows",
+                f"add at least one row under the header ({spec.description.split('. ')[0]})",
+            )
+        )
     if missing or doubled:
         return _empty(spec)
     out: dict[str, list[object]] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import sqlite3
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -49,6 +50,8 @@ def _assert_refused(result, fragments: list[str]) -> str:
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)  # not an unhandled exception
     assert "Traceback" not in result.output
+    hidden = [c for c in result.stderr if unicodedata.category(c) in ("Cc", "Cf") and c != "\n"]
+    assert not hidden, f"control characters reach the terminal: {hidden!r}"
     for fragment in fragments:
         assert fragment in text, f"missing {fragment!r} in:\n{result.stderr}"
     return text

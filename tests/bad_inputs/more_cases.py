@@ -1,0 +1,142 @@
+"""Corpus cases of round two (issue 15): hostile input found by an attacker's corpus.
+
+Registered into tests/bad_inputs/make_corpus.py by :func:`register`, which passes that
+module's helpers (``case``, ``csv_case``, ``xlsx_case``, ``scenario_case``, ``tiny`` ...), so
+``python tests/bad_inputs/make_corpus.py`` writes these cases with the others.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+
+def register(helpers: dict[str, Any]) -> None:
+    """Add this module's cases to make_corpus's CASES through its helpers."""
+    h = SimpleNamespace(**helpers)
+    _columns(h)
+    _files(h)
+    _cells(h)
+    _workbooks(h)
+
+
+# -- unknown columns: refused with the nearest known name --------------------------------
+
+
+def _columns(h: SimpleNamespace) -> None:
+    for name, table, old, new in (
+        ("misspelt_lifetime_years", "capacity", "lifetime", "lifetime_years"),
+        ("misspelt_max_flow_per_year", "routes", "max_flow", "max_flow_per_year"),
+        ("misspelt_var_cost", "capacity", "variable_cost", "var_cost"),
+    ):
+        h.csv_case(
+            name,
+            lambda t, table=table, old=old, new=new: h._rename_column(t, table, old, new),
+            f"{table}.csv, column '{new}': column '{new}' is not a column of {table} "
+            f"(is it '{old}'?) -- rename it to '{old}'",
+        )
+
+    def notes(t: dict) -> None:
+        for i, r in enumerate(t["regions"]):
+            r.append("notes" if i == 0 else "checked")
+
+    h.csv_case(
+        "unknown_column",
+        notes,
+        "regions.csv, column 'notes': column 'notes' is not a column of regions -- remove it; "
+        "the columns are region, name, bloc",
+    )
+
+
+# -- files: regular files inside the dataset, not empty ----------------------------------
+
+
+def _files(h: SimpleNamespace) -> None:
+    @h.case(
+        "link_out_of_dataset",
+        "regions.csv: is a link to a file outside the dataset folder -- copy the file itself",
+    )
+    def _link(folder: Path) -> None:
+        h.write_csvs(folder / "dataset", h.tiny())
+        (folder / "dataset" / "regions.csv").unlink()
+        (folder / "dataset" / "regions.csv").symlink_to("../../../data/tiny/regions.csv")
+
+    @h.case("table_is_a_folder", "routes.csv: is a folder, not a file")
+    def _folder(folder: Path) -> None:
+        h.write_csvs(folder / "dataset", h.tiny())
+        (folder / "dataset" / "routes.csv").unlink()
+        (folder / "dataset" / "routes.csv").mkdir()
+        (folder / "dataset" / "routes.csv" / "README").write_text("a folder\n")
+
+    def header_only(t: dict) -> None:
+        for name in t:
+            del t[name][1:]
+
+    h.csv_case(
+        "header_only_dataset",
+        header_only,
+        "regions.csv: the table has a header but no rows -- add at least one row",
+        "demand.csv: the table has a header but no rows",
+    )
+
+
+# -- cells: sizes, hidden line breaks, escape sequences ----------------------------------
+
+
+def _cells(h: SimpleNamespace) -> None:
+    h.csv_case(
+        "line_separator_in_id",
+        lambda t: h.setcell(t, "regions", 3, "region", "CH\u2028N"),
+        "regions.csv, row 3, column 'region': 'CH\\u2028N' is not a valid id",
+    )
+    h.csv_case(
+        "form_feed_in_id",
+        lambda t: h.setcell(t, "demand", 2, "commodity", "mag\x0cnet"),
+        "demand.csv, row 2, column 'commodity': 'mag\\x0cnet' is not a valid id",
+    )
+    h.csv_case(
+        "escape_sequence_in_id",
+        lambda t: h.setcell(t, "regions", 2, "bloc", "US\x1b[2J\x1b[31m"),
+        "regions.csv, row 2, column 'bloc': 'US\\x1b[2J\\x1b[31m' is not a valid id",
+    )
+    h.csv_case(
+        "huge_id",
+        lambda t: h.setcell(t, "routes", 2, "exporter", "CHN" + "N" * 5000),
+        "routes.csv, row 2, column 'exporter': unknown region 'CHNNNN",
+        "... (5,005 characters) -- declare it in regions",
+    )
+    h.csv_case(
+        "cell_beyond_excel_limit",
+        lambda t: h.setcell(t, "regions", 4, "name", "Malaysia " * 4000),
+        "regions.csv, row 4: cell B4 holds 36,000 characters (most 32,767)",
+    )
+    h.csv_case(
+        "cell_beyond_csv_field_limit",
+        lambda t: h.setcell(t, "commodities", 3, "name", "x" * 140_000),
+        "commodities.csv, row 3: a cell holds more than 131,072 characters -- keep each cell",
+    )
+
+
+# -- workbooks: dimensions checked before loading, DTD named by sheet ---------------------
+
+
+def _workbooks(h: SimpleNamespace) -> None:
+    def far_cell(wb: Any) -> None:
+        wb["capacity"]["XFD1048576"] = "x"
+
+    h.xlsx_case(
+        "xlsx_far_cell",
+        far_cell,
+        "dataset.xlsx, sheet 'capacity': cells reach XFD1048576 (16,384 columns x 1,048,576 "
+        "rows; most 256 columns and 10,000,000 cells) -- delete the rows and columns beyond",
+    )
+
+    def tall(wb: Any) -> None:
+        wb["demand"]["K1048576"] = 0
+
+    h.xlsx_case(
+        "xlsx_tall_sheet",
+        tall,
+        "dataset.xlsx, sheet 'demand': cells reach K1048576 (11 columns x 1,048,576 rows",
+    )

@@ -1,0 +1,143 @@
+"""Hostile input, round two (issue 15): what the corpus cannot hold (devices, pipes, links to
+private files, valid inputs that used to be read wrongly) and the mechanisms behind the cases
+of tests/bad_inputs/more_cases.py."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from autarky.cli import app
+from autarky.hashing import dataset_files
+from autarky.jobs import JobStatus, JobStore
+from autarky.runner import run_job
+from network.errors import DataError, Problem, printable
+from network.validate import load_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ROOT / "tests" / "data" / "tiny"
+SCENARIO = """name: hostile
+dataset: {dataset}
+horizon: {{first: 2025, last: 2030}}
+planner: US
+rival: CN
+"""
+
+
+@contextmanager
+def deadline(seconds: int):
+    """Fail instead of hanging: a read of a pipe or device would block or never end."""
+
+    def expired(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _tiny(tmp_path: Path) -> Path:
+    folder = tmp_path / "dataset"
+    shutil.copytree(TINY, folder)
+    return folder
+
+
+def test_line_breaks_inside_text_cells_make_no_hidden_rows(tmp_path):
+    """A form feed or U+2028 inside a quoted-or-not text cell stays in the cell (as in Excel);
+    str.splitlines would have made it a row that validate counted and the plan used."""
+    folder = _tiny(tmp_path)
+    regions = folder / "regions.csv"
+    text = regions.read_text(encoding="utf-8")
+    text = text.replace("United States", "United\x0cStates").replace("Malaysia", "Malay\u2028sia")
+    regions.write_text(text, encoding="utf-8")
+    data = load_dataset(folder)
+    assert list(data.regions.index) == ["USA", "CHN", "MYS"]
+    assert data.regions.loc["USA", "name"] == "United\x0cStates"
+    assert data.regions.loc["MYS", "name"] == "Malay\u2028sia"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev_zero", "private_file"])
+def test_a_table_that_is_no_plain_dataset_file_is_refused_unread(tmp_path, kind):
+    folder = _tiny(tmp_path)
+    demand = folder / "demand.csv"
+    demand.unlink()
+    if kind == "fifo":
+        os.mkfifo(demand)
+        expected = "demand.csv: is not a regular file (a device, pipe or socket)"
+    elif kind == "dev_zero":
+        demand.symlink_to("/dev/zero")
+        expected = "demand.csv: is a link to a file outside the dataset folder"
+    else:
+        private = tmp_path / "private.csv"
+        shutil.copy(TINY / "demand.csv", private)
+        demand.symlink_to(private)
+        expected = "demand.csv: is a link to a file outside the dataset folder"
+    with deadline(20), pytest.raises(DataError) as exc:
+        load_dataset(folder)
+    assert expected in str(exc.value)
+
+
+def test_links_and_devices_beside_the_tables_are_never_hashed_or_copied(tmp_path):
+    """A valid dataset folder that also holds a link to a private file, a link to /dev/zero and
+    a pipe: the job runs, and its inputs/ copy holds the tables only."""
+    folder = _tiny(tmp_path)
+    private = tmp_path / "private.txt"
+    private.write_text("secret\n")
+    (folder / "notes.txt").symlink_to(private)
+    (folder / "zero.bin").symlink_to("/dev/zero")
+    os.mkfifo(folder / "pipe")
+    (folder / "inside.txt").write_text("kept\n")
+    (folder / "alias.txt").symlink_to("inside.txt")  # a link inside the dataset is fine
+    names = [n for n, _ in dataset_files(folder)]
+    assert "notes.txt" not in names and "zero.bin" not in names and "pipe" not in names
+    assert "inside.txt" in names and "alias.txt" in names
+    sc = tmp_path / "s.yaml"
+    sc.write_text(SCENARIO.format(dataset="dataset"))
+    with deadline(120):
+        outcome = run_job(sc, tmp_path / "out")
+    copied = sorted(p.name for p in (outcome.job.out_dir / "inputs" / "dataset").iterdir())
+    assert "notes.txt" not in copied and "zero.bin" not in copied and "pipe" not in copied
+    assert "regions.csv" in copied
+    assert not any(p.is_symlink() for p in (outcome.job.out_dir / "inputs").rglob("*"))
+
+
+def test_a_dataset_path_that_is_a_pipe_is_refused(tmp_path):
+    pipe = tmp_path / "data.xlsx"
+    os.mkfifo(pipe)
+    with deadline(20), pytest.raises(DataError, match="is not a regular file"):
+        load_dataset(pipe)
+
+
+def test_messages_never_carry_terminal_control_characters():
+    p = Problem("regions.csv", "'US\x1b[2J\x1b]0;owned\x07' is not a valid id", "retype\nit", 2)
+    shown = str(p)
+    assert "\x1b" not in shown and "\x07" not in shown and "\n" not in shown
+    assert "'US\\x1b[2J\\x1b]0;owned\\x07'" in shown
+    assert printable("\u202egnp.exe") == "\\u202egnp.exe"  # a bidi override is shown, not obeyed
+
+
+def test_huge_words_are_cut_in_messages_but_paths_are_kept():
+    long_path = "/data/" + "a" * 150 + "/regions.csv"
+    assert printable(long_path) == long_path
+    shown = printable("unknown region '" + "X" * 100_000 + "'")
+    assert len(shown) < 200 and shown.endswith("... (100,002 characters)")
+
+
+def test_a_refused_link_leaves_only_the_failed_record(tmp_path):
+    """A refused link case records a failed job and nothing else, via the CLI."""
+    case = ROOT / "tests" / "bad_inputs" / "link_out_of_dataset"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(case / "scenario.yaml"), "--out", str(out)])
+    assert result.exit_code == 2
+    (job,) = JobStore(out / "jobs.sqlite").list()
+    assert job.status is JobStatus.FAILED
