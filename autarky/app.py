@@ -12,8 +12,9 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperOption
 
-from network.errors import InputError
+from network.errors import InputError, Problem
 
 app = typer.Typer(
     help="autarky: how fast a bloc can stop depending on its rival, at what cost, and what "
@@ -26,7 +27,23 @@ app = typer.Typer(
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, log_path=False)
 
+EXIT_OK = 0
 EXIT_USER_ERROR = 2
+EXIT_INFEASIBLE = 3
+EXIT_CODES_HELP = (
+    "Exit codes: 0 the plan meets its targets; 3 the plan is infeasible (the relaxed plan and "
+    "its diagnosis are written); 2 bad input or arguments (one message, no traceback)."
+)
+
+_display_type = TyperOption.display_type_rich
+
+
+def _no_bool_metavar(self: TyperOption, ctx: typer.Context) -> str | None:
+    """On/off flags show no '<bool>' type in --help: the flag is the whole story."""
+    return None if self.is_bool_flag else _display_type(self, ctx)
+
+
+TyperOption.display_type_rich = _no_bool_metavar  # type: ignore[method-assign]
 
 
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -41,6 +58,15 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(EXIT_USER_ERROR) from None
 
     return wrapper
+
+
+def check(ok: bool, option: str, what: str, fix: str) -> None:
+    """Refuse a command-line argument: one located message, exit 2 (via :func:`user_errors`).
+
+    >>> check(True, "--share", "2 is not a share", "give a number in (0, 1]")
+    """
+    if not ok:
+        raise InputError(Problem(option, what, fix), title="bad argument")
 
 
 def store_option() -> Any:

@@ -1,13 +1,18 @@
-"""Terminal tables for plan results (rich), in the units analysts use."""
+"""Terminal report of plan results (rich), in the units analysts use, for 80 columns.
+
+:func:`run_report` opens with the answer (:mod:`autarky.answer`), then compact tables; with
+``verbose`` every table. An infeasible plan leads with its diagnosis and is marked relaxed.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pandas as pd
+from rich import box
+from rich.console import RenderableType
 from rich.table import Table
 
-from network.cutoff import CHAIN
 from optimize.results import PlanResult
 
 
@@ -24,62 +29,34 @@ def pct(x: float) -> str:
     return "-" if x is None or x != x else f"{100 * x:.1f}%"
 
 
-def timeline_table(r: PlanResult) -> Table:
-    sc = r.scenario
-    t = Table(
-        title=f"Substitution timeline: {sc.planner} without {sc.rival} "
-        f"(threshold {100 * sc.threshold:.0f}%, neutral share {sc.neutral_share:g})"
-    )
-    t.add_column("commodity")
-    t.add_column("self-sufficient from", justify="right")
-    first, last = sc.years[0], sc.years[-1]
-    t.add_column(f"share {first}", justify="right")
-    t.add_column(f"share {last}", justify="right")
-    for c, row in r.timeline.iterrows():
-        s = r.cutoff["cutoff_share"].xs(c, level="commodity")
-        year = "never" if pd.isna(row["year"]) else str(int(row["year"]))
-        style = "bold" if c == CHAIN else None
-        t.add_row(str(c), year, pct(s.get(first)), pct(s.get(last)), style=style)
-    return t
-
-
 def summary_table(r: PlanResult) -> Table:
-    t = Table(title=f"Plan '{r.scenario.name}': {r.status.value}", show_header=False)
-    t.add_row("discounted cost, USD bn", usd_bn(r.objective))
+    """Discounted cost by component and the undiscounted capex (USD bn)."""
+    relaxed = "" if r.ok else " (RELAXED plan: targets not met)"
+    t = Table(title=f"Costs, USD bn{relaxed}", show_header=False, box=box.SIMPLE)
+    t.add_row("discounted system cost", usd_bn(r.objective))
     for k, v in r.costs.items():
         t.add_row(f"  {k}", usd_bn(v))
-    t.add_row("capex spent (undiscounted), USD bn", usd_bn(float(r.spend["spend_usd"].sum())))
-    t.add_row("chain self-sufficient from", str(r.chain_year) if r.chain_year else "never")
-    for dg in r.diagnosis:
-        t.add_row("[red]cannot be met[/red]", dg.message)
+    t.add_row("capex spent, undiscounted", usd_bn(float(r.spend["spend_usd"].sum())))
     return t
 
 
-def builds_table(r: PlanResult, top: int = 15) -> Table:
-    """New capacity by region and process over the horizon, largest capex first."""
-    t = Table(title="Builds by region and process (largest capex first)")
-    for col in ("region", "process", "first start", "first online", "capacity", "capex USD bn"):
-        t.add_column(col, justify="left" if col in ("region", "process") else "right")
+def builds_table(r: PlanResult, top: int | None = 15) -> Table:
+    """New capacity by region and process over the horizon, largest capex first, full process
+    names (capacity is in plan.xlsx, with its unit: units differ between processes)."""
     b = r.builds.reset_index()
     g = (
         b.groupby(["region", "process"])
-        .agg(
-            start=("year", "min"),
-            online=("online_year", "min"),
-            capacity=("capacity", "sum"),
-            capex=("capex_usd", "sum"),
-        )
+        .agg(start=("year", "min"), online=("online_year", "min"), capex=("capex_usd", "sum"))
         .sort_values("capex", ascending=False)
-        .head(top)
     )
-    for (reg, proc), row in g.iterrows():
+    shown = g if top is None else g.head(top)
+    more = "" if top is None or len(g) <= top else f", top {top} of {len(g)}"
+    t = Table(title=f"Builds, largest capex first{more}", box=box.SIMPLE_HEAD)
+    for col in ("region", "process", "first start", "first online", "capex USD bn"):
+        t.add_column(col, justify="left" if col in ("region", "process") else "right")
+    for (reg, proc), row in shown.iterrows():
         t.add_row(
-            reg,
-            proc,
-            str(int(row["start"])),
-            str(int(row["online"])),
-            f"{row['capacity']:,.1f}",
-            usd_bn(row["capex"]),
+            reg, proc, str(int(row["start"])), str(int(row["online"])), usd_bn(row["capex"])
         )
     return t
 
@@ -160,3 +137,48 @@ def race_tables(result: Any) -> list[Table | str]:
     else:
         lines.append(f"no fixed point within {n} iterations; the last is shown")
     return lines
+
+
+# ---------------------------------------------------------------------------------------
+# the run report: answer first, compact tables, the rest with -v
+
+
+def run_report(
+    r: PlanResult | None, race: Any = None, verbose: bool = False, name: str | None = None
+) -> list[RenderableType]:
+    """What ``autarky run`` prints: the diagnosis of an infeasible plan, the answer block,
+    the independence table, the largest builds, the game in one line; with ``verbose`` also
+    the costs, every build, the rival's timeline, the game year by year and its iterations."""
+    from autarky.answer import answer_panel, diagnosis_lines, independence_table
+
+    if r is None:
+        return []
+    items: list[RenderableType] = [*diagnosis_lines(r, race)]
+    items.append(answer_panel(r, race, name))
+    items.append(independence_table(r))
+    if verbose:
+        items.append(summary_table(r))
+    if len(r.builds):
+        items.append(builds_table(r, top=None if verbose else 8))
+    if race is not None:
+        if verbose:
+            items.append(independence_table(race.cn_plan))
+            items.extend(race_tables(race))
+        else:
+            items.append(regime_line(race))
+    if not verbose:
+        items.append("[dim]-v for every table: costs, all builds, the game year by year[/dim]")
+    return items
+
+
+def regime_line(race: Any) -> str:
+    """The regime path as runs of years, e.g. '2025-2026 stalemate; 2027-2040 trade'."""
+    runs: list[list[Any]] = []
+    for year, row in race.table.iterrows():
+        regime = str(row.regime) + (", conceded" if row.conceded else "")
+        if runs and runs[-1][2] == regime and runs[-1][1] == int(year) - 1:
+            runs[-1][1] = int(year)
+        else:
+            runs.append([int(year), int(year), regime])
+    text = "; ".join(f"{a}-{b} {g}" if a != b else f"{a} {g}" for a, b, g in runs)
+    return f"Game path: {text}"

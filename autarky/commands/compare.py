@@ -29,6 +29,14 @@ def compare(
         str | None,
         typer.Option(help="Lead-time multipliers to sweep, e.g. 0.5,1,1.5 (crossed with budgets)."),
     ] = None,
+    effectiveness: Annotated[
+        str | None,
+        typer.Option(
+            help="A restriction set of the sweep section (the rival's sanction): solve every "
+            "variant with and without it and report its damage against the target's speed "
+            "(effectiveness.csv/png).",
+        ),
+    ] = None,
     budget_chains: Annotated[
         str | None,
         typer.Option(help="Per-chain scenarios: chains the budget is spread over (comma list)."),
@@ -97,6 +105,7 @@ def compare(
             out_dir,
             budgets=values,
             lead_times=leads,
+            effectiveness=effectiveness,
             monte_carlo=monte_carlo,
             seed=seed,
             earliest=earliest,

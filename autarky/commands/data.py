@@ -10,19 +10,25 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from autarky.app import app, out, pct, user_errors
+from autarky.app import app, check, out, pct, user_errors
 from network.errors import InputError
 
 
 @app.command()
 @user_errors
 def validate(
-    path: Annotated[Path, typer.Argument(help="Dataset folder of CSV files or .xlsx workbook.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Dataset (folder of CSV files or .xlsx), input workbook, scenario or race YAML "
+            "(its dataset is checked)."
+        ),
+    ],
 ) -> None:
     """Check a dataset and report every problem at once (exit 2), or summarise it (exit 0)."""
-    from network.validate import load_dataset
+    from autarky.sources import DATASET, RACE, SCENARIO, WORKBOOK, load
 
-    data = load_dataset(path)
+    data = load(path, (DATASET, WORKBOOK, SCENARIO, RACE), "validate").data
     table = Table(title=f"{path}: valid", show_header=False)
     for k, v in data.summary().items():
         table.add_row(k, str(v))
@@ -34,22 +40,64 @@ def validate(
 @app.command()
 @user_errors
 def network(
-    path: Annotated[Path, typer.Argument(help="Dataset folder or .xlsx workbook.")],
-    bloc: Annotated[str, typer.Option(help="The bloc whose dependence is measured.")] = "US",
-    rival: Annotated[str, typer.Option(help="The bloc whose supply is cut off.")] = "CN",
-    year: Annotated[int, typer.Option(help="Year of the capacity snapshot.")] = 2025,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Dataset (folder or .xlsx), input workbook, scenario or race YAML (its "
+            "dataset, planner and rival)."
+        ),
+    ],
+    bloc: Annotated[
+        str | None,
+        typer.Option(help="The bloc whose dependence is measured [default: planner, or US]."),
+    ] = None,
+    rival: Annotated[
+        str | None, typer.Option(help="The bloc whose supply is cut off [default: rival, or CN].")
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(help="Year of the capacity snapshot [default: first year of demand]."),
+    ] = None,
     neutral_share: Annotated[
-        float, typer.Option(help="Share of neutral regions' capacity the bloc can count on.")
-    ] = 1.0,
-    top: Annotated[int, typer.Option(help="How many choke points to list.")] = 10,
+        float | None,
+        typer.Option(
+            help="Share in [0, 1] of neutral regions' capacity the bloc can count on "
+            "[default: the scenario's, or 1]."
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option(help="How many choke points to list (at least 1).")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """Dependence of BLOC on RIVAL per critical commodity in YEAR, and the top choke points."""
+    from autarky.sources import DATASET, RACE, SCENARIO, WORKBOOK, load
     from network.cutoff import choke_points, cutoff_share
     from network.errors import Problem
-    from network.validate import load_dataset
 
-    data = load_dataset(path)
+    check(top >= 1, "--top", f"{top} choke points", "give a whole number of at least 1")
+    if neutral_share is not None:
+        check(
+            0 <= neutral_share <= 1,
+            "--neutral-share",
+            f"{neutral_share:g} is not a share",
+            "give a number in [0, 1]",
+        )
+    loaded = load(path, (DATASET, WORKBOOK, SCENARIO, RACE), "network")
+    data, sc = loaded.data, loaded.scenario
+    bloc = bloc or (sc.planner if sc else "US")
+    rival = rival or (sc.rival if sc else "CN")
+    if neutral_share is None:
+        neutral_share = sc.neutral_share if sc else 1.0
+    listed = sorted({int(y) for y in data.demand.index.get_level_values("year")})
+    if year is None:
+        year = listed[0] if listed else 2025
+    if listed:
+        check(
+            listed[0] <= year <= listed[-1],
+            "--year",
+            f"{year} is outside the years the dataset lists demand for "
+            f"({listed[0]}-{listed[-1]})",
+            f"give a year from {listed[0]} to {listed[-1]}",
+        )
     for name, value in (("--bloc", bloc), ("--rival", rival)):
         if value not in data.blocs:
             raise InputError(
@@ -109,21 +157,42 @@ def _num(x: float) -> float | None:
 @user_errors
 def template(
     path: Annotated[Path, typer.Argument(help="Workbook to write (.xlsx).")],
-    dataset: Annotated[Path, typer.Option(help="Dataset to fill it with.")] = Path("data/default"),
+    dataset: Annotated[
+        Path,
+        typer.Option(help="Dataset to fill it with (folder, .xlsx, or a scenario: its dataset)."),
+    ] = Path("data/default"),
     scenario: Annotated[
-        Path | None, typer.Option(help="Scenario for the Scenario sheet (default: baseline).")
+        Path | None,
+        typer.Option(
+            help="Scenario for the Scenario sheet: YAML, input workbook or race (its US plan)."
+        ),
     ] = Path("data/scenarios/baseline.yaml"),
 ) -> None:
     """Write an input workbook for analysts: one sheet per dataset table (filled with the data,
     with column comments and drop-downs) and a Scenario sheet. Run it with 'autarky run'."""
     from autarky.excel.template import write_template
+    from autarky.sources import DATASET, RACE, SCENARIO, WORKBOOK, load
     from network.errors import Problem
-    from network.validate import load_dataset
-    from optimize.scenario import load_scenario
 
     if path.suffix.lower() != ".xlsx":
         raise InputError(Problem(str(path), "not an .xlsx name", "end the file name in .xlsx"))
-    data = load_dataset(dataset)
-    sc = load_scenario(scenario) if scenario else None
-    write_template(path, data, sc)
+    folder = path.parent if str(path.parent) else Path(".")
+    check(
+        folder.is_dir(),
+        str(path),
+        f"folder '{folder}' does not exist",
+        "create it first, or write the workbook into an existing folder",
+    )
+    data = load(dataset, (DATASET, WORKBOOK, SCENARIO, RACE), "template --dataset").data
+    sc = None
+    if scenario is not None:
+        sc = load(scenario, (SCENARIO, WORKBOOK, RACE), "template --scenario").scenario
+    if sc is not None:  # jobs run from the workbook are listed under the workbook's name
+        sc = sc.model_copy(update={"name": path.stem})
+    try:
+        write_template(path, data, sc)
+    except OSError as exc:
+        raise InputError(
+            Problem(str(path), f"cannot write here ({exc.strerror or exc})", "give a writable path")
+        ) from None
     out.print(f"wrote {path}: edit the sheets, then run 'autarky run {path}'")

@@ -33,6 +33,10 @@ def game(
     from autarky.progress import progress_reporter
     from autarky.report import race_tables
     from autarky.runner import run_job
+    from autarky.sources import RACE, form_of, load
+
+    if form_of(scenario) != RACE:
+        load(scenario, (RACE,), "game")  # one sentence naming the form it needs
     from optimize.game.loop import run_race
     from optimize.game.scenario import load_race
 
