@@ -27,7 +27,7 @@ from __future__ import annotations
 import difflib
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -135,12 +135,27 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int]) -> i
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Every section: unknown keys refused; NaN and infinities refused in every number, nested
+    mappings and lists included (``allow_inf_nan=False``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+YEAR_MIN, YEAR_MAX = 1990, 2100
+MAX_USD_BN = 1e6
+"""Plausibility bound on any money amount in USD bn (1e6 bn = 1e15 USD, the dataset's bound)."""
+MAX_USD_PER_UNIT = 1e15
+MAX_THREADS = 1024
+"""Most solver threads a scenario may ask for; the solver also never gets more than the
+machine has (:func:`optimize.solve.solver_threads`)."""
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
+UsdBn = Annotated[float, Field(ge=0, le=MAX_USD_BN)]
+UsdPerUnit = Annotated[float, Field(ge=0, le=MAX_USD_PER_UNIT)]
 
 
 class Horizon(_Strict):
-    first: int = Field(ge=1990, le=2100, description="First planning year.")
-    last: int = Field(ge=1990, le=2100, description="Last planning year.")
+    first: int = Field(ge=YEAR_MIN, le=YEAR_MAX, description="First planning year.")
+    last: int = Field(ge=YEAR_MIN, le=YEAR_MAX, description="Last planning year.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Horizon:
@@ -156,9 +171,9 @@ class Horizon(_Strict):
 class Budget(_Strict):
     """Limits on the planner's capital spending (capex, spread over each build's lead time)."""
 
-    per_year_usd_bn: float | None = Field(default=None, ge=0)
-    total_usd_bn: float | None = Field(default=None, ge=0)
-    per_chain_per_year_usd_bn: dict[str, float] = Field(default_factory=dict)
+    per_year_usd_bn: UsdBn | None = None
+    total_usd_bn: UsdBn | None = None
+    per_chain_per_year_usd_bn: dict[str, UsdBn] = Field(default_factory=dict)
 
 
 class Target(_Strict):
@@ -167,7 +182,7 @@ class Target(_Strict):
 
     commodities: Literal["critical"] | list[str] = CRITICAL
     share: float = Field(gt=0, le=1)
-    from_year: int
+    from_year: Year
     name: str = ""
 
 
@@ -178,11 +193,17 @@ class Restriction(_Strict):
 
     name: str = ""
     commodities: list[str]
-    from_year: int
-    to_year: int | None = None
+    from_year: Year
+    to_year: Year | None = None
     max_share: float = Field(default=0.0, ge=0, le=1)
     extraterritorial: bool = False
     source: str = ""
+
+    @model_validator(mode="after")
+    def _years(self) -> Restriction:
+        if self.to_year is not None and self.to_year < self.from_year:
+            raise ValueError(f"to_year ({self.to_year}) is before from_year ({self.from_year})")
+        return self
 
 
 class Exposure(_Strict):
@@ -250,7 +271,7 @@ class SolverMethod(str, Enum):
 class SolverOptions(_Strict):
     method: SolverMethod = SolverMethod.CHOOSE
     time_limit_s: float | None = Field(default=None, gt=0)
-    threads: int | None = Field(default=None, ge=1)
+    threads: int | None = Field(default=None, ge=1, le=MAX_THREADS)
     gap: float | None = Field(default=None, ge=1e-12, le=0.1)
 
 
@@ -267,7 +288,7 @@ class Scenario(_Strict):
     budget: Budget = Field(default_factory=Budget)
     targets: list[Target] = Field(default_factory=list)
     restrictions: list[Restriction] = Field(default_factory=list)
-    value_unserved: dict[str, float] = Field(default_factory=dict)
+    value_unserved: dict[str, UsdPerUnit] = Field(default_factory=dict)
     exposure: Exposure | None = None
     solver: SolverOptions = Field(default_factory=SolverOptions)
     game: dict[str, Any] | None = None

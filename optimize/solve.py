@@ -10,6 +10,7 @@ rebuilding.
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from enum import Enum
@@ -143,7 +144,7 @@ def compile_and_solve(
     if options.time_limit_s:
         h.setOptionValue("time_limit", float(options.time_limit_s))
     if options.threads:
-        h.setOptionValue("threads", int(options.threads))
+        h.setOptionValue("threads", solver_threads(options.threads))
     if options.gap is not None:  # an LP has no MIP gap: IPM's relative duality-gap tolerance
         h.setOptionValue("ipm_optimality_tolerance", float(options.gap))
     h.passModel(lp)
@@ -171,6 +172,16 @@ def compile_and_solve(
             var.set_value(max(0.0, var.lb or 0.0), skip_validation=True)
     solved.resolve()
     return solved
+
+
+def solver_threads(asked: int) -> int:
+    """The threads HiGHS gets: what the scenario asks, never more than this machine has (HiGHS
+    allocates per thread; 100,000 ended in std::bad_alloc).
+
+    >>> solver_threads(100_000) == (os.cpu_count() or 1)
+    True
+    """
+    return max(1, min(int(asked), os.cpu_count() or 1))
 
 
 def _bound(b: float | None, default: float) -> float:

@@ -141,3 +141,16 @@ def test_a_refused_link_leaves_only_the_failed_record(tmp_path):
     assert result.exit_code == 2
     (job,) = JobStore(out / "jobs.sqlite").list()
     assert job.status is JobStatus.FAILED
+
+
+def test_solver_threads_beyond_the_machine_are_capped_and_the_plan_solves(tmp_path):
+    """1,000 threads on a 2-core machine: HiGHS gets the machine's cores, the plan is optimal
+    (100,000 is refused by the scenario model: case scenario_threads_beyond_reason)."""
+    from optimize.solve import solver_threads
+
+    assert solver_threads(1000) == (os.cpu_count() or 1)
+    _tiny(tmp_path)
+    sc = tmp_path / "s.yaml"
+    sc.write_text(SCENARIO.format(dataset="dataset") + "solver: {threads: 1000}\n")
+    outcome = run_job(sc, tmp_path / "out")
+    assert outcome.job.status is JobStatus.DONE

@@ -19,6 +19,7 @@ def register(helpers: dict[str, Any]) -> None:
     _files(h)
     _cells(h)
     _workbooks(h)
+    _scenarios(h)
 
 
 # -- unknown columns: refused with the nearest known name --------------------------------
@@ -140,3 +141,51 @@ def _workbooks(h: SimpleNamespace) -> None:
         tall,
         "dataset.xlsx, sheet 'demand': cells reach K1048576 (11 columns x 1,048,576 rows",
     )
+
+
+# -- scenario values: ranges and finiteness checked by the model --------------------------
+
+
+def _scenarios(h: SimpleNamespace) -> None:
+    for name, extra, expected in (
+        (
+            "scenario_to_year_before_from_year",
+            "restrictions:\n  - {commodities: [magnet], from_year: 2030, to_year: 2027}\n",
+            "scenario.yaml: key 'restrictions.0' = dict: Value error, to_year (2027) is before "
+            "from_year (2030)",
+        ),
+        (
+            "scenario_negative_value_unserved",
+            "value_unserved: {magnet: -100}\n",
+            "scenario.yaml: key 'value_unserved.magnet' = -100: Input should be greater than or "
+            "equal to 0",
+        ),
+        (
+            "scenario_nan_value_unserved",
+            "value_unserved: {magnet: .nan}\n",
+            "scenario.yaml: key 'value_unserved.magnet' = nan: Input should be a finite number",
+        ),
+        (
+            "scenario_infinite_value_unserved",
+            "value_unserved: {magnet: .inf}\n",
+            "scenario.yaml: key 'value_unserved.magnet' = inf: Input should be a finite number",
+        ),
+        (
+            "scenario_negative_chain_budget",
+            "budget: {per_chain_per_year_usd_bn: {magnet: -1}}\n",
+            "scenario.yaml: key 'budget.per_chain_per_year_usd_bn.magnet' = -1: Input should be "
+            "greater than or equal to 0",
+        ),
+        (
+            "scenario_infinite_time_limit",
+            "solver: {time_limit_s: .inf}\n",
+            "scenario.yaml: key 'solver.time_limit_s' = inf: Input should be a finite number",
+        ),
+        (
+            "scenario_threads_beyond_reason",
+            "solver: {threads: 100000}\n",
+            "scenario.yaml: key 'solver.threads' = 100000: Input should be less than or equal "
+            "to 1024",
+        ),
+    ):
+        h.scenario_case(name, h.scenario(extra), expected)
