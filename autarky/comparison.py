@@ -166,64 +166,18 @@ def write_outputs(outcome: CompareOutcome, sc: Scenario, inputs: Inputs) -> dict
         with atomic_write(folder / "percentiles.csv") as tmp:
             outcome.percentiles.to_csv(tmp, index=False)
         files["percentiles"] = folder / "percentiles.csv"
-    files.update(write_plots(outcome, folder))
+    files.update(write_plots(outcome, folder, sc.years))
     xlsx = folder / "comparison.xlsx"
     write_comparison_workbook(xlsx, outcome.table, outcome.percentiles, sc, outcome.sweep_id)
     files["xlsx"] = xlsx
     return files
 
 
-def write_plots(outcome: CompareOutcome, folder: Path) -> dict[str, Path]:
-    """PNG plots (matplotlib, Agg): budget against chain year, cost and window length; the
-    Monte Carlo P10-P90 band."""
-    import matplotlib
+def write_plots(outcome: CompareOutcome, folder: Path, years: list[int]) -> dict[str, Path]:
+    """PNG charts (autarky.sweep_charts): budget against chain year, cost and window length;
+    the Monte Carlo range. Charts with nothing to show are not written (see why_not)."""
+    from autarky.sweep_charts import write_plots as write_pngs
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    df = outcome.table
-    files: dict[str, Path] = {}
-    if "budget_usd_bn" not in df or df["budget_usd_bn"].isna().all():
-        return files
-    ok = df[df["status"] == "optimal"]
-    plots = [
-        ("chain_year", "Chain self-sufficiency year", "budget_vs_chain_year.png"),
-        ("total_cost_usd_bn", "Total cost (USD bn, undiscounted)", "budget_vs_cost.png"),
-    ]
-    if "window_years" in df:
-        plots.append(("window_years", "Window length (years)", "budget_vs_window.png"))
-    for col, label, name in plots:
-        fig, ax = plt.subplots(figsize=(6, 4))
-        ax.scatter(ok["budget_usd_bn"], ok[col].astype(float), s=12)
-        ax.set_xlabel("Budget (USD bn per year)")
-        ax.set_ylabel(label)
-        ax.grid(alpha=0.3)
-        files[name] = _save(fig, folder / name)
-    pct = outcome.percentiles
-    if pct is not None and pct["budget_usd_bn"].notna().any():
-        fig, ax = plt.subplots(figsize=(6, 4))
-        x = pct["budget_usd_bn"].astype(float)
-        ax.fill_between(
-            x,
-            pct["chain_year_p10"].astype(float),
-            pct["chain_year_p90"].astype(float),
-            alpha=0.3,
-            label="P10-P90",
-        )
-        ax.plot(x, pct["chain_year_p50"].astype(float), marker="o", label="P50")
-        ax.set_xlabel("Budget (USD bn per year)")
-        ax.set_ylabel("Chain self-sufficiency year")
-        ax.legend()
-        ax.grid(alpha=0.3)
-        files["mc_band.png"] = _save(fig, folder / "mc_band.png")
+    files, _why = write_pngs(outcome.table, outcome.percentiles, years, folder)
     return files
-
-
-def _save(fig: Any, path: Path) -> Path:
-    import matplotlib.pyplot as plt
-
-    with atomic_write(path) as tmp:
-        fig.savefig(tmp, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    return path
 

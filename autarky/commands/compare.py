@@ -127,8 +127,9 @@ def compare(
             justify="left" if c in ("variant", "status") else "right",
             overflow="fold",
         )
-    for rec in df[cols].head(40).itertuples(index=False):
-        t.add_row(*[_cell(c, v) for c, v in zip(cols, rec, strict=True)])
+    for rec in df[cols].head(40).to_dict("records"):
+        planned = rec.get("status", "optimal") == "optimal"
+        t.add_row(*[_cell(c, v) if planned else _no_plan(c, v) for c, v in rec.items()])
     out.print(t)
     notes = [h for c, h in TERMINAL_NOTES.items() if c in cols]
     out.print("[dim]" + "; ".join(notes) + "; every column in comparison.csv[/dim]")
@@ -170,9 +171,20 @@ def _cell(col: str, v: Any) -> str:
     import pandas as pd
 
     if v is None or v is pd.NA or (isinstance(v, float) and v != v):
-        return "never" if col.startswith("chain_year") else "-"
+        return "never" if col.startswith(("chain_year", "earliest")) else "-"
     if col == "never_share":
         return f"{100 * float(v):.0f}%"
+    if col == "discounted_cost_usd_bn":
+        from autarky.answer import bn
+
+        return bn(float(v))
     if col in ("window_years", "window_years_p50", "budget_usd_bn"):
         return f"{float(v):g}"
     return f"{v:,.1f}" if isinstance(v, float) else str(v)
+
+
+def _no_plan(col: str, v: Any) -> str:
+    """A variant without a plan: its inputs as given, 'no plan' for every result."""
+    if col in ("variant", "status", "budget_usd_bn", "draws"):
+        return _cell(col, v)
+    return "no plan"
