@@ -13,6 +13,7 @@ from rich import box
 from rich.console import RenderableType
 from rich.table import Table
 
+from network.trust import trust_lines
 from optimize.results import PlanResult
 
 
@@ -144,11 +145,17 @@ def race_tables(result: Any) -> list[Table | str]:
 
 
 def run_report(
-    r: PlanResult | None, race: Any = None, verbose: bool = False, name: str | None = None
+    r: PlanResult | None,
+    race: Any = None,
+    verbose: bool = False,
+    name: str | None = None,
+    trust: dict[str, Any] | None = None,
 ) -> list[RenderableType]:
     """What ``autarky run`` prints: the diagnosis of an infeasible plan, the answer block,
     the independence table, the largest builds, the game in one line; with ``verbose`` also
-    the costs, every build, the rival's timeline, the game year by year and its iterations."""
+    the costs, every build, the rival's timeline, the game year by year and its iterations.
+    ``trust`` (summary.json's counts of data rows by trust tag) adds what the headline answers
+    rest on: :func:`network.trust.trust_lines`."""
     from autarky.answer import answer_panel, diagnosis_lines, independence_table
 
     if r is None:
@@ -166,6 +173,7 @@ def run_report(
             items.extend(race_tables(race))
         else:
             items.append(regime_line(race))
+    items.extend(trust_lines(trust))
     if not verbose:
         items.append("[dim]-v for every table: costs, all builds, the game year by year[/dim]")
     return items

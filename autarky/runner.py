@@ -31,6 +31,7 @@ from autarky.hashing import code_version, dataset_files, inputs_hash
 from autarky.jobs import Job, JobStatus, JobStore, job_guard
 from network.dataset import Dataset
 from network.errors import InputError, Problem
+from network.trust import trust_summary
 from network.validate import load_dataset
 from optimize.plan import NoSolution, run_plan
 from optimize.results import PlanResult
@@ -221,6 +222,7 @@ def _execute(
         plan_path = write_outputs(job, inputs, result, status, log, race)
         summary = summary_of(job.id, status, result, game=race)
         summary["scenario"] = job.scenario
+        summary["trust"] = trust_summary(inputs.data)  # rows by trust tag, U rows per headline
         if race is not None:
             write_json_atomic(job.out_dir / "race.json", race.to_json())
         write_json_atomic(job.out_dir / "summary.json", summary)

@@ -22,6 +22,43 @@ if TYPE_CHECKING:
 ASSUMPTION_WORD = "assumption"
 SOURCED = ("P", "S")
 
+GROUPS: dict[str, tuple[str, str]] = {
+    "existing capacity": ("capacity", "trust"),
+    "build parameters": ("capacity", "build_trust"),
+    "projects": ("projects", "trust"),
+    "demand": ("demand", "trust"),
+    "recipes": ("process_inputs", "trust"),
+    "processes": ("processes", "trust"),
+    "blocs": ("regions", "trust"),
+    "values of lost supply": ("commodities", "trust"),
+    "routes": ("routes", "trust"),
+}
+"""Input groups: the table and the tag column that holds their trust. Build parameters are
+capacity's capex, fixed_om, variable_cost, lead_time, max_build, ramp_years and lifetime."""
+
+HEADLINES: dict[str, tuple[str, ...]] = {
+    "chain's earliest year": (
+        "existing capacity",
+        "build parameters",
+        "projects",
+        "demand",
+        "recipes",
+        "blocs",
+    ),
+    "cost of independence": (
+        "existing capacity",
+        "build parameters",
+        "projects",
+        "demand",
+        "recipes",
+        "blocs",
+        "values of lost supply",
+        "routes",
+    ),
+    "base-year dependence": ("existing capacity", "demand", "recipes", "blocs"),
+}
+"""The input groups each headline answer is computed from."""
+
 
 def check_trust_wording(
     typed: dict[str, pd.DataFrame],
@@ -46,3 +83,94 @@ def check_trust_wording(
                         "trust",
                     )
                 )
+
+
+def _tags(data: Dataset, group: str) -> pd.Series:
+    """The trust tags of a group's rows (routes: the rows behind the expanded arcs)."""
+    table, column = GROUPS[group]
+    df = getattr(data, table)
+    if column not in df.columns:
+        return pd.Series(["U"] * len(df), dtype=object)
+    if table == "routes" and "route_row" in df.columns:
+        df = df.drop_duplicates("route_row")
+    return df[column].astype(str)
+
+
+def trust_counts(data: Dataset) -> pd.DataFrame:
+    """Rows per input group and trust tag: index group, columns P, S, D, U, rows."""
+    out = pd.DataFrame(
+        {g: _tags(data, g).value_counts().reindex(TRUST_TAGS, fill_value=0) for g in GROUPS}
+    ).T.astype(int)
+    out["rows"] = out.sum(axis=1)
+    out.index.name = "input"
+    return out
+
+
+def headline_reliance(data: Dataset) -> pd.DataFrame:
+    """For each headline answer, the U rows it rests on: index headline, columns U rows,
+    rows, share U, and 'unverified inputs' naming each group with U rows as 'group u/n'."""
+    counts = trust_counts(data)
+    rows = []
+    for headline, groups in HEADLINES.items():
+        c = counts.loc[list(groups)]
+        named = [f"{g} {c.at[g, 'U']}/{c.at[g, 'rows']}" for g in groups if c.at[g, "U"]]
+        u, n = int(c["U"].sum()), int(c["rows"].sum())
+        rows.append((headline, u, n, u / n if n else 0.0, "; ".join(named) or "none"))
+    cols = ["headline", "U rows", "rows", "share U", "unverified inputs"]
+    return pd.DataFrame(rows, columns=cols).set_index("headline")
+
+
+def unverified_rows(data: Dataset) -> pd.DataFrame:
+    """Every row tagged U, and every capacity row whose build parameters are U: columns
+    table, key, what (the row or its build parameters), source."""
+    out = []
+    for spec in TABLES:
+        df = getattr(data, spec.name)
+        if spec.name == "routes" and "route_row" in df.columns:  # rows, not expanded arcs
+            df = df.drop_duplicates("route_row")
+        for column, what in (("trust", "row"), ("build_trust", "build parameters")):
+            if column not in df.columns:
+                continue
+            for key, row in df.loc[df[column].astype(str) == "U"].iterrows():
+                k = "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
+                if "route_row" in row:  # an arc stands for its row, which may hold wildcards
+                    k = f"row {int(row['route_row']) + 2}"
+                out.append((spec.name, k, what, row["source"]))
+    return pd.DataFrame(out, columns=["table", "key", "what", "source"])
+
+
+def trust_summary(data: Dataset) -> dict[str, object]:
+    """JSON-ready counts: rows by tag per input group and the U rows under each headline."""
+    counts = trust_counts(data)
+    rel = headline_reliance(data)
+    return {
+        "by_input": {g: {t: int(counts.at[g, t]) for t in TRUST_TAGS} for g in counts.index},
+        "totals": {t: int(counts[t].sum()) for t in TRUST_TAGS},
+        "headlines": {
+            h: {
+                "u_rows": int(row["U rows"]),
+                "rows": int(row["rows"]),
+                "unverified_inputs": row["unverified inputs"],
+            }
+            for h, row in rel.iterrows()
+        },
+    }
+
+
+def trust_lines(summary: dict[str, object] | None) -> list[str]:
+    """Terminal lines from :func:`trust_summary`: rows by tag, then what each headline rests
+    on. Empty for a summary without trust counts (an older job)."""
+    if not summary:
+        return []
+    totals = summary["totals"]
+    assert isinstance(totals, dict)
+    lines = [
+        "Data rows by trust tag (P primary, S secondary, D derived, U unverified): "
+        + ", ".join(f"{t} {totals[t]}" for t in TRUST_TAGS),
+        "Headline answers rest on these U rows:",
+    ]
+    headlines = summary["headlines"]
+    assert isinstance(headlines, dict)
+    for h, v in headlines.items():
+        lines.append(f"  {h}: {v['unverified_inputs']}")
+    return lines

@@ -41,6 +41,7 @@ def tiny_data() -> Dataset:
     commodities = frames["commodities"]
     commodities.loc[commodities["commodity"] == "ore", "source"] = MINUS
     commodities.loc[commodities["commodity"] == "oxide", "source"] = ASSUMED
+    commodities["trust"] = commodities["commodity"].map(lambda c: "U" if c == "oxide" else "P")
     return dataset_from_frames(frames)
 
 
@@ -153,7 +154,7 @@ def test_input_sheets_hold_the_dataset_as_used(wb, plan, table):
     n = len(getattr(data, table))
     assert tab.ref.endswith(str(n + 1))
     headers = [c.value for c in ws[1]]
-    assert headers[-1] == "source"
+    assert "source" in headers and headers[-1] in ("trust", "build_trust")
 
 
 def test_header_rows_are_frozen(wb):
@@ -195,17 +196,27 @@ def test_summary_figures(wb, plan):
 
 def test_assumptions_are_listed_in_amber(wb):
     ws = wb["Assumptions"]
-    row = _row_of(ws, "commodities")
-    assert (ws.cell(row, 2).value, ws.cell(row, 3).value) == ("oxide", ASSUMED)
-    assert ws.cell(row, 3).font.color.rgb.endswith(AMBER.color.rgb[-6:])
+    row = _row_of(ws, "commodities")  # the only commodity row tagged U
+    assert [ws.cell(row, c).value for c in (2, 3, 4)] == ["oxide", "row", ASSUMED]
+    assert ws.cell(row, 4).font.color.rgb.endswith(AMBER.color.rgb[-6:])
     summary = wb["Summary"]
     assert "assumptions" in summary.cell(_row_of(summary, "Assumptions") + 1, 1).value
-    counted = _row_of(summary, "commodities")
-    assert summary.cell(counted, 2).value == 1  # one commodity row is an assumption
-    assert summary.cell(counted, 1).font.color.rgb.endswith(AMBER.color.rgb[-6:])
+    counted = _row_of(summary, "values of lost supply")  # the commodities table, by trust tag
+    top = _row_of(summary, "input")  # header of the table of rows by trust tag
+    tags = {summary.cell(top, c).value: summary.cell(counted, c).value for c in range(2, 7)}
+    n = len(plan_data_commodities())
+    assert tags == {"P": n - 1, "S": 0, "D": 0, "U": 1, "rows": n}
+    assert summary.cell(counted, 5).font.color.rgb.endswith(AMBER.color.rgb[-6:])
+    on_u = _row_of(summary, "cost of independence")  # headline -> the U rows under it
+    assert "values of lost supply 1/" in summary.cell(on_u, 5).value
     src = wb["In_commodities"]
-    cells = [c for c in src["H"] if c.value == ASSUMED]
+    col = next(c.column_letter for c in src[1] if c.value == "source")
+    cells = [c for c in src[col] if c.value == ASSUMED]
     assert cells and cells[0].font.color.rgb.endswith("C65911")
+
+
+def plan_data_commodities() -> list[str]:
+    return list(read_tiny_frames()["commodities"]["commodity"])
 
 
 def test_spend_by_chain_adds_up_to_the_plan_spend(plan):
@@ -301,7 +312,9 @@ def test_hostile_sources_are_written_as_text_not_formulas(wb, book):
     for region, text in HOSTILE.items():
         assert got[region].value == text
         assert got[region].data_type == "s"
-    ore = [c for c in wb["In_commodities"]["H"] if c.value == MINUS]
+    com = wb["In_commodities"]
+    src = next(c.column_letter for c in com[1] if c.value == "source")
+    ore = [c for c in com[src] if c.value == MINUS]
     assert ore and ore[0].data_type == "s"
     with zipfile.ZipFile(book) as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]

@@ -31,6 +31,7 @@ SUMMARY_KEYS = {
     "window",
     "game_path",
     "diagnosis",
+    "trust",
 }
 
 

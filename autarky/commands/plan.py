@@ -58,7 +58,10 @@ def run(
             out.print(
                 f"Same inputs as job {job.id} ({job.status.value}); use --force to run again."
             )
-        for item in run_report(outcome.result, outcome.race, verbose=verbose, name=job.scenario):
+        trust = outcome.summary.get("trust")
+        for item in run_report(
+            outcome.result, outcome.race, verbose=verbose, name=job.scenario, trust=trust
+        ):
             out.print(item)
         out.print(f"job {job.id}: {job.status.value}")
         for label, path in (("plan", outcome.plan_path), ("report", _report_of(outcome))):

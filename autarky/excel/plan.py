@@ -38,6 +38,7 @@ from autarky.excel.styles import (
 from network.cutoff import CHAIN
 from network.dataset import Dataset
 from network.schema import CHAINS, TABLES
+from network.trust import headline_reliance, trust_counts, unverified_rows
 from optimize.results import PlanResult
 from optimize.sets import spend_profile
 
@@ -228,29 +229,29 @@ def write_summary(ws: Worksheet, book: Book) -> None:
         placed = write_table(ws, diag, "Diagnosis", top=top + 1, formats={"first year": YEAR})
         top = placed.last_row + 2
     write_title(ws, top, "Assumptions", size="heading")
+    unverified = unverified_rows(book.data)
     write_note(
         ws,
         top + 1,
-        ASSUMPTION_NOTE if r.assumptions else "No row of the dataset is marked as an assumption.",
+        ASSUMPTION_NOTE if len(unverified) else "No row of the dataset is tagged U (unverified).",
     ).font = AMBER
-    if r.assumptions:
-        counts = assumption_frame(r)["table"].value_counts(sort=False)
-        totals = {t.name: len(getattr(book.data, t.name)) for t in TABLES}
-        placed = write_table(
-            ws,
-            pd.DataFrame(
-                {
-                    "table": counts.index,
-                    "rows marked as assumptions": counts.to_numpy(),
-                    "rows in table": [totals.get(t, 0) for t in counts.index],
-                }
-            ),
-            "AssumptionsByTable",
-            top=top + 2,
-        )
-        for row in range(placed.header_row + 1, placed.last_row + 1):
-            ws.cell(row, 1).font = AMBER
-        write_note(ws, placed.last_row + 1, "Every such row is listed on the sheet 'Assumptions'.")
+    counts = trust_counts(book.data).reset_index()
+    placed = write_table(ws, counts, "RowsByTrust", top=top + 2)
+    for row in range(placed.header_row + 1, placed.last_row + 1):
+        if ws.cell(row, placed.col("U")).value:
+            ws.cell(row, placed.col("U")).font = AMBER
+    write_note(
+        ws,
+        placed.last_row + 1,
+        "Trust tags: P primary source, S secondary, D derived, U unverified (an assumption).",
+    )
+    reliance = headline_reliance(book.data).reset_index()
+    placed = write_table(
+        ws, reliance, "HeadlinesOnU", top=placed.last_row + 3, formats={"share U": SHARE}
+    )
+    for row in range(placed.header_row + 1, placed.last_row + 1):
+        ws.cell(row, placed.col("unverified inputs")).font = AMBER
+    write_note(ws, placed.last_row + 1, "Every U row is listed on the sheet 'Assumptions'.")
 
     by_year = spend_table(r, book.data)
     spend = write_table(
@@ -512,25 +513,19 @@ def write_input_sheet(ws: Worksheet, book: Book, table: str) -> None:
                 ws.cell(row, src).font = AMBER
 
 
-def assumption_frame(r: PlanResult) -> pd.DataFrame:
-    """The dataset rows whose source is an assumption: table, key, source."""
-    rows = [a.split(": ", 2) for a in r.assumptions]
-    return pd.DataFrame(rows, columns=["table", "key", "source"])
-
-
 def write_assumptions(ws: Worksheet, book: Book) -> None:
-    """Every dataset row whose source says it is an assumption, in amber (the Summary sheet
-    says what that means and counts them per table)."""
-    r = book.result
-    if not r.assumptions:
-        write_note(ws, 1, "No row of the dataset is marked as an assumption.")
+    """Every dataset row tagged U (unverified), and every capacity row whose build parameters
+    are, in amber (the Summary sheet counts rows by trust tag)."""
+    rows = unverified_rows(book.data)
+    if not len(rows):
+        write_note(ws, 1, "No row of the dataset is tagged U (unverified).")
         ws.freeze_panes = "A2"
         return
-    placed = write_table(ws, assumption_frame(r), "Assumptions", top=1)
+    placed = write_table(ws, rows, "Assumptions", top=1)
     for row in range(placed.header_row + 1, placed.last_row + 1):
-        for col in range(1, 4):
+        for col in range(1, 5):
             ws.cell(row, col).font = AMBER
-    ws.column_dimensions["C"].width = 120
+    ws.column_dimensions["D"].width = 120
     ws.freeze_panes = ws.cell(placed.header_row + 1, 1)
 
 
