@@ -134,8 +134,10 @@ def _type_table(spec: Table, table: RawTable, problems: list[Problem]) -> pd.Dat
             )
         )
     missing = [c for c in spec.columns if c.name not in present and c.required]
+    hinted: set[str] = set()  # present names already named as a missing column's misspelling
     for col in missing:
         near = difflib.get_close_matches(col.name, present, n=1)
+        hinted.update(near)
         hint = f" (is '{near[0]}' meant to be '{col.name}'?)" if near else ""
         problems.append(
             Problem(
@@ -146,7 +148,7 @@ def _type_table(spec: Table, table: RawTable, problems: list[Problem]) -> pd.Dat
         )
     declared = set(spec.column_names)
     for name in present:
-        if name in declared or not name:
+        if name in declared or not name or name in hinted:
             continue
         # an unknown column is refused: a misspelt optional one would silently take its default
         absent = [c.name for c in spec.columns if c.name not in present]
