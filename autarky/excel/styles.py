@@ -23,7 +23,9 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 USD_M = "#,##0.0"
-"""Money in USD million."""
+"""Money in USD million (only where a header says USD m)."""
+USD_BN = "#,##0.00"
+"""Money in USD billion: the unit of every workbook, as in the terminal."""
 TONNES = "#,##0"
 """Physical quantities (tonnes or the commodity's unit)."""
 SHARE = "0.0%"
@@ -57,14 +59,38 @@ def usd_m(x: float) -> float:
     return x / 1e6
 
 
+XLSX_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters an .xlsx cannot hold (XML 1.0 forbids them; openpyxl raises IllegalCharacterError)."""
+MAX_CELL_TEXT = 32_767
+"""Most characters Excel shows in one cell; longer text makes Excel call the file damaged."""
+
+
+def xlsx_text(text: str) -> str:
+    """``text`` as a workbook can hold it: each forbidden control character (NUL, form feed,
+    escape ...) written as a visible escape, and text beyond Excel's cell limit cut with a note.
+    The one cleaning step for every text written to a workbook (:func:`safe_value`).
+
+    >>> xlsx_text("a\\x00b\\x1b[31mc\\td")
+    'a\\\\x00b\\\\x1b[31mc\\td'
+    """
+    if XLSX_FORBIDDEN.search(text):
+        text = XLSX_FORBIDDEN.sub(lambda m: repr(m.group())[1:-1], text)
+    if len(text) > MAX_CELL_TEXT:
+        note = f" ... (cut: {len(text):,} characters)"
+        text = text[: MAX_CELL_TEXT - len(note)] + note
+    return text
+
+
 def safe_value(cell: Cell, text: str) -> Cell:
-    """Write ``text`` into ``cell`` as a string, never as a formula.
+    """Write ``text`` into ``cell`` as a string, never as a formula, cleaned by
+    :func:`xlsx_text` of what the format forbids.
 
     openpyxl turns any string starting with '=' into a formula; for those and for the other
     formula triggers ('+', '-', '@', tab, CR) the cell type is forced back to string and the
     cell gets Excel's quote prefix, so Excel shows the text as typed and keeps it text when
-    edited. The stored value is unchanged, so a template still round-trips.
+    edited. Otherwise the stored value is unchanged, so a template still round-trips.
     """
+    text = xlsx_text(text)
     cell.value = text
     if text.startswith(FORMULA_TRIGGERS):
         cell.data_type = "s"
