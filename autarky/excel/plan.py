@@ -8,7 +8,7 @@ otherwise; shares are percentages. Charts are native Excel charts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from autarky.atomic import atomic_write
@@ -237,6 +238,7 @@ def write_summary(ws: Worksheet, book: Book) -> None:
     ).font = AMBER
     counts = trust_counts(book.data).reset_index()
     placed = write_table(ws, counts, "RowsByTrust", top=top + 2)
+    _align_numeric_headers(ws, placed, counts.columns[1:])
     for row in range(placed.header_row + 1, placed.last_row + 1):
         if ws.cell(row, placed.col("U")).value:
             ws.cell(row, placed.col("U")).font = AMBER
@@ -249,6 +251,7 @@ def write_summary(ws: Worksheet, book: Book) -> None:
     placed = write_table(
         ws, reliance, "HeadlinesOnU", top=placed.last_row + 3, formats={"share U": SHARE}
     )
+    _align_numeric_headers(ws, placed, ["U rows", "rows", "share U"])
     for row in range(placed.header_row + 1, placed.last_row + 1):
         ws.cell(row, placed.col("unverified inputs")).font = AMBER
     write_note(ws, placed.last_row + 1, "Every U row is listed on the sheet 'Assumptions'.")
@@ -263,6 +266,12 @@ def write_summary(ws: Worksheet, book: Book) -> None:
         formats=dict.fromkeys(by_year.columns[1:], USD_M) | {"year": YEAR},
     )
     _spend_chart(ws, spend, anchor=f"F{spend.last_row + 3}")
+
+
+def _align_numeric_headers(ws: Worksheet, placed: Placed, columns: Iterable[str]) -> None:
+    """Right-align the headers of numeric columns, over their right-aligned numbers."""
+    for name in columns:
+        ws.cell(placed.header_row, placed.col(name)).alignment = Alignment(horizontal="right")
 
 
 def key_shadow_prices(r: PlanResult) -> pd.DataFrame:
