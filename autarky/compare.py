@@ -33,6 +33,7 @@ import pandas as pd
 
 from autarky.atomic import write_json_atomic
 from autarky.comparison import comparison_table, percentiles, write_outputs
+from autarky.effectiveness import effectiveness_table, with_sanction
 from autarky.hashing import code_version, inputs_hash
 from autarky.jobs import Job, JobStatus, JobStore
 from autarky.runner import read_inputs
@@ -66,6 +67,7 @@ class CompareOutcome:
     solved: int  # variants solved in this run (the rest were read back)
     seconds: float
     files: dict[str, Path] = field(default_factory=dict)
+    effectiveness: pd.DataFrame | None = None  # --effectiveness: damage against speed
 
 
 @dataclass
@@ -143,6 +145,7 @@ def run_compare(
     *,
     budgets: Sequence[float] | None = None,
     lead_times: Sequence[float] | None = None,
+    effectiveness: str | None = None,
     monte_carlo: int | None = None,
     seed: int | None = None,
     earliest: bool | None = None,
@@ -166,6 +169,8 @@ def run_compare(
         raw = {**(sc.sweep or {}), "budget_chains": list(budget_chains)}
         spec = sweep_spec(sc.model_copy(update={"sweep": raw}), Path(source).name)
     variants = expand(spec, budgets, monte_carlo, seed, lead_times=lead_times)
+    if effectiveness is not None:
+        variants = with_sanction(variants, spec.restriction_sets, effectiveness, Path(source).name)
     budget_swept = any(v.budget_usd_bn is not None for v in variants)
     if budget_swept and budget_mode(sc) == "per_chain" and not sc.budget.per_chain_per_year_usd_bn:
         raise InputError(Problem(sc.name, "no budget to sweep", "set budget in the scenario"))
@@ -212,6 +217,8 @@ def run_compare(
         else None
     )
     outcome = CompareOutcome(sweep_id, folder, table, pct, len(todo), time.perf_counter() - t0)
+    if effectiveness is not None:
+        outcome.effectiveness = effectiveness_table(table, effectiveness)
     if write:
         outcome.files = write_outputs(outcome, sc, inputs)
     return outcome

@@ -167,6 +167,15 @@ def write_outputs(outcome: CompareOutcome, sc: Scenario, inputs: Inputs) -> dict
             outcome.percentiles.to_csv(tmp, index=False)
         files["percentiles"] = folder / "percentiles.csv"
     files.update(write_plots(outcome, folder, sc.years))
+    if outcome.effectiveness is not None:
+        from autarky.effectiveness import plot_effectiveness
+
+        with atomic_write(folder / "effectiveness.csv") as tmp:
+            outcome.effectiveness.to_csv(tmp, index=False)
+        files["effectiveness"] = folder / "effectiveness.csv"
+        png = plot_effectiveness(outcome.effectiveness, folder / "effectiveness.png")
+        if png is not None:
+            files["effectiveness.png"] = png
     xlsx = folder / "comparison.xlsx"
     write_comparison_workbook(xlsx, outcome.table, outcome.percentiles, sc, outcome.sweep_id)
     files["xlsx"] = xlsx

@@ -1,0 +1,97 @@
+"""Speed is the answer: on the shipped baseline (an exposure section, no hard target) money and
+lead times move the independence years, and a sanction's damage falls as the target gets
+faster. Figures come from the model and the data, so the assertions are about direction and
+consistency, with the exact arithmetic pinned on tiny networks in test_exposure.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from autarky.compare import run_compare
+
+BASELINE = Path("data/scenarios/baseline.yaml")
+
+
+@pytest.fixture(scope="module")
+def budgets(tmp_path_factory):
+    out = tmp_path_factory.mktemp("speed")
+    return run_compare(BASELINE, out, budgets=[2, 4, 8, 16], local=True, effectiveness="full_ban")
+
+
+def _plain(outcome) -> pd.DataFrame:
+    t = outcome.table
+    return t[~t["variant"].str.endswith("+ sanction")].set_index("budget_usd_bn")
+
+
+def test_more_budget_never_slows_independence_and_money_buys_speed_where_it_binds(budgets):
+    t = _plain(budgets)
+    assert list(t.index) == [2, 4, 8, 16]
+    assert (t["status"] == "optimal").all()
+    dep = t["dependence_years"].astype(float)
+    early = t["earliest_chain_year"].astype("Float64").fillna(2041)
+    # never later, never more dependent
+    assert (early.diff().dropna() <= 0).all()
+    assert (dep.diff().dropna() <= 1e-9).all()
+    # the budget binds at 2 (a positive value of money) and buys speed there
+    assert t.loc[2, "budget_value_usd_per_usd"] > 0
+    assert dep[4] < dep[2] - 0.1
+    # planned independence comes earlier with money: the chain, and magnets (budget-bound)
+    chain = t["chain_year"].astype("Float64").fillna(2041)
+    assert (chain.diff().dropna() <= 0).all() and chain[2] > chain[16]
+    magnets = t["year_ndfeb_magnet"].astype("Float64").fillna(2041)
+    assert (magnets.diff().dropna() <= 0).all() and magnets[2] > magnets[4] > magnets[16]
+    # where money no longer binds, the plan is the same and the row says what binds instead
+    for b in (8, 16):
+        if abs(t.loc[b, "budget_value_usd_per_usd"]) < 1e-9:
+            assert dep[b] == pytest.approx(dep[4 if b == 8 else 8], abs=1e-6)
+
+
+def test_every_row_reports_cost_of_independence_and_expected_loss(budgets):
+    t = _plain(budgets)
+    assert t["cost_of_independence_usd_bn"].notna().all()
+    assert (t["cost_of_independence_usd_bn"] > 0).all()
+    # more money lets the plan buy down more of the expected cutoff loss
+    loss = t["expected_loss_usd_bn"].astype(float)
+    assert loss[2] > loss[4] >= loss[16] - 1e-6
+
+
+def test_a_sanctions_damage_falls_as_the_target_gets_richer(budgets):
+    eff = budgets.effectiveness.set_index("budget_usd_bn")
+    d = eff["damage_usd_bn"].astype(float)
+    assert (d > 0).all()
+    assert d[2] > d[4] >= d[16] - 1e-6
+    png = budgets.folder / "effectiveness.png"
+    assert png.is_file() and png.stat().st_size > 10_000
+    csv = pd.read_csv(budgets.folder / "effectiveness.csv")
+    assert list(csv["budget_usd_bn"]) == [2, 4, 8, 16]
+
+
+def test_shorter_lead_times_bring_the_chain_forward_and_blunt_the_sanction(tmp_path):
+    o = run_compare(
+        BASELINE,
+        tmp_path,
+        budgets=[8],
+        lead_times=[0.5, 1.0],
+        local=True,
+        effectiveness="full_ban",
+    )
+    t = _plain(o).set_index("lead_time_multiplier")
+    fast, base = t.loc[0.5], t.loc[1.0]
+    assert fast["earliest_chain_year"] < base["earliest_chain_year"]
+    assert fast["chain_year"] < base["chain_year"]
+    assert fast["dependence_years"] < base["dependence_years"]
+    eff = o.effectiveness.set_index("lead_time_multiplier")["damage_usd_bn"]
+    assert eff[0.5] < eff[1.0]
+
+
+def test_monte_carlo_percentiles_are_never_blank(tmp_path):
+    o = run_compare(BASELINE, tmp_path, budgets=[2], monte_carlo=4, seed=7, local=True)
+    pct = o.percentiles
+    cols = [c for c in pct.columns if c.endswith(("_p10", "_p50", "_p90"))]
+    assert {"earliest_chain_year_p50", "dependence_years_p90", "chain_year_p90"} <= set(cols)
+    assert pct[cols].notna().all().all()
+    # 'not within the horizon' reads as the year after it
+    assert pct["chain_year_p90"].max() <= 2041
