@@ -21,6 +21,7 @@ from autarky.atomic import atomic_write
 BUDGET_AXIS = "Budget (USD bn per year)"
 YEAR_AXIS = "Year the chain becomes independent (year)"
 OK_COLOR, NEVER_COLOR, FAIL_COLOR = "#1f77b4", "#ff7f0e", "#d62728"
+EARLY_COLOR = "#2ca02c"
 
 
 def _plt() -> Any:
@@ -94,6 +95,35 @@ def chain_year_figure(table: pd.DataFrame, years: Sequence[int]) -> Any:
         zorder=3,
         clip_on=False,
     )
+    if "earliest_chain_year" in table:  # what the budget, lead times and limits allow
+        early = (
+            table["earliest_chain_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        )
+        e_ok = ok & np.isfinite(early)
+        ax.scatter(
+            x[e_ok],
+            early[e_ok],
+            s=60,
+            marker="s",
+            facecolors="none",
+            edgecolors=EARLY_COLOR,
+            linewidths=1.8,
+            label="earliest possible",
+            zorder=4,
+            clip_on=False,
+        )
+        e_never = ok & ~np.isfinite(early)
+        ax.scatter(
+            x[e_never],
+            np.full(e_never.sum(), rows["never"]),
+            s=60,
+            marker="s",
+            facecolors="none",
+            edgecolors=EARLY_COLOR,
+            linewidths=1.8,
+            zorder=4,
+            clip_on=False,
+        )
     _budget_xlim(ax, x)
     ax.set_xlabel(BUDGET_AXIS)
     ax.set_ylabel(YEAR_AXIS)
@@ -194,8 +224,11 @@ def why_not(table: pd.DataFrame) -> list[str]:
 def figures(
     table: pd.DataFrame, percentiles: pd.DataFrame | None, years: Sequence[int]
 ) -> tuple[dict[str, Any], list[str]]:
-    """The figures worth drawing by file name, and why any other was not drawn."""
+    """The figures worth drawing by file name, and why any other was not drawn. Rows under a
+    sanction (compare --effectiveness) have their own chart (autarky.effectiveness)."""
     figs: dict[str, Any] = {}
+    if "variant" in table:
+        table = table[~table["variant"].astype(str).str.endswith("+ sanction")]
     why = why_not(table)
     if budget_swept(table):
         figs["budget_vs_chain_year.png"] = chain_year_figure(table, years)
@@ -205,6 +238,13 @@ def figures(
                 "total_cost_usd_bn",
                 "Total cost (USD bn, undiscounted)",
                 "Total cost of the plan by budget (undiscounted)",
+            )
+        if "dependence_years" in table and table["dependence_years"].notna().any():
+            figs["budget_vs_dependence.png"] = value_figure(
+                table,
+                "dependence_years",
+                "Dependence-years (years; sum of yearly dependence)",
+                "What each billion buys: dependence on the rival over the horizon",
             )
         if "window_years" in table:
             figs["budget_vs_window.png"] = value_figure(
