@@ -201,7 +201,9 @@ def synthetic_scenario(
     demand servable without CN from mid-horizon; a per-year capex budget loose enough to be
     feasible (half of what building every US option at its limit would cost a year, which is
     several times the capex the target needs); CN caps exports of the first chain's stage-0
-    commodity to the US at 50% of US use from the third year."""
+    commodity to the US at 50% of US use from the third year; an exposure section (a 20% chance
+    a year that CN cuts supply, damage = value_unserved) so the cutoff state exists in every
+    year, as in the shipped scenarios."""
     cap = frames["capacity"]
     us_rows = cap[cap["region"].str.startswith("US")]
     spend_cap = float((us_rows["capex"] * us_rows["max_build"]).sum())
@@ -223,6 +225,7 @@ def synthetic_scenario(
                     max_share=0.5,
                 )
             ],
+            exposure=dict(likelihood=0.2),
             solver=dict(method=method),
         )
     )

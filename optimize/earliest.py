@@ -44,19 +44,18 @@ class SearchModel:
     """One compiled model with a target row per (critical commodity, year); methods switch
     targets on from a year and lift the budget and build limits, by bounds only."""
 
-    def __init__(self, data: Dataset, sc: Scenario, share: float) -> None:
-        probe = sc.model_copy(
-            update={
-                "targets": [Target(commodities=CRITICAL, share=share, from_year=sc.years[0])],
-                "exposure": None,
-            }
-        )
-        self.share = share
-        self.d: ModelData = build_model_data(data, probe, all_cutoff_years=True)
-        self.solved: Solved = compile_and_solve(build_model(self.d), sc.solver)
-        self.solves = 1
+    def __init__(self, d: ModelData, solved: Solved, share: float) -> None:
+        self.share, self.d, self.solved = share, d, solved
+        self.solves = 0
         s, m = self.solved, self.solved.model
         self.rows = {ct: s.row_index[id(con)] for ct, con in m.target.items()}
+        lp0 = s.highs.getLp()
+        idx = np.array(list(self.rows.values()), dtype=np.int32)
+        self._rows0 = (
+            idx,
+            np.asarray(lp0.row_lower_, dtype=float)[idx],
+            np.asarray(lp0.row_upper_, dtype=float)[idx],
+        )
         self.demand = {ct: target_demand(self.d, *ct) for ct in self.rows}
         budget_rows = []
         for name in ("budget_year", "budget_chain"):
@@ -75,6 +74,25 @@ class SearchModel:
         self.budget_hi = np.asarray(lp.row_upper_, dtype=float)[self.budget_rows]
         self.build_hi = np.asarray(lp.col_upper_, dtype=float)[self.build_cols]
         self.commodities = sorted({c for c, _ in self.rows})
+
+    @classmethod
+    def build(cls, data: Dataset, sc: Scenario, share: float) -> SearchModel:
+        """A model of its own: target rows for every critical commodity and year."""
+        probe = sc.model_copy(
+            update={
+                "targets": [Target(commodities=CRITICAL, share=share, from_year=sc.years[0])],
+                "exposure": None,
+            }
+        )
+        d = build_model_data(data, probe, all_cutoff_years=True)
+        return cls(d, compile_and_solve(build_model(d), sc.solver), share)
+
+    def restore(self) -> None:
+        """The target rows' and limits' bounds as they were (the plan's, when reused)."""
+        self.lift(False, False)
+        idx, lo, hi = self._rows0
+        if len(idx):
+            self.solved.highs.changeRowsBounds(len(idx), idx, lo, hi)
 
     def feasible(self, active: set[str], year: int) -> bool:
         """Can ``share`` of each active commodity's demand be servable from ``year`` on?"""
@@ -119,20 +137,36 @@ def earliest_years(
     data: Dataset | None = None,
     share: float | None = None,
     progress: Progress = lambda _: None,
+    reuse: tuple[ModelData, Solved] | None = None,
 ) -> pd.DataFrame:
     """For each critical commodity the bloc demands, and the chain ("(chain)"): the earliest
     year from which ``share`` (default: the scenario's threshold) of its demand is servable
     without the rival every year to the horizon's end, within the scenario's budgets, lead
     times and build limits; and the limit that keeps it from being a year earlier (index
-    commodity; columns earliest_year (Int64), binding)."""
+    commodity; columns earliest_year (Int64), binding). ``reuse``: a solved plan whose model
+    has a target row for every critical commodity and year (an exposure scenario's: its
+    cutoff state exists in every year) is searched in place and restored afterwards."""
     from network.validate import load_dataset
     from optimize.scenario import check_against
 
     data = data if data is not None else load_dataset(sc.dataset_path)
     check_against(sc, data)
     share = sc.threshold if share is None else share
-    progress("building the search model")
-    sm = SearchModel(data, sc, share)
+    critical = set(data.critical)
+    if reuse is not None and critical <= {c for c, _ in reuse[0].target_groups}:
+        sm = SearchModel(reuse[0], reuse[1], share)
+    else:
+        progress("building the search model")
+        sm = SearchModel.build(data, sc, share)
+    try:
+        return _search(sm, data, sc, share, progress)
+    finally:
+        sm.restore()
+
+
+def _search(
+    sm: SearchModel, data: Dataset, sc: Scenario, share: float, progress: Progress
+) -> pd.DataFrame:
     first = sm.d.years[0]
     found: list[tuple[str, set[str], int | None]] = []
     for c in [*sm.commodities, None]:
@@ -158,7 +192,7 @@ def earliest_years(
         progress("naming limits (lead time)")
         cap = data.capacity.copy()
         cap["lead_time"] = 0
-        no_lead = SearchModel(
+        no_lead = SearchModel.build(
             _with_capacity(data, cap), sc.model_copy(update={"budget": type(sc.budget)()}), share
         )
         no_lead.lift(True, True)

@@ -83,7 +83,7 @@ def run_plan(
     result = read_result(data, sc, d, solved)
     progress("solving the free plan (cost of independence)")
     coi = cost_of_independence(d, solved)
-    early = earliest_years(sc, data, progress=progress) if earliest else None
+    early = earliest_years(sc, data, progress=progress, reuse=(d, solved)) if earliest else None
     return dataclasses.replace(
         result, cost_of_independence=coi, independence=independence_table(result.timeline, early)
     )
