@@ -96,13 +96,15 @@ class Dataset:
 
     # -- capacity ------------------------------------------------------------------------
     def project_capacity(self, year: int) -> pd.Series:
-        """Capacity of projects online by ``year``, by (region, process)."""
+        """Capacity of committed projects online by ``year``, by (region, process); announced
+        ones are not counted (they are options of a plan, optimize/projects.py)."""
         p = self.projects
-        online = p[p["first_year"] <= year]
+        online = p[(p["first_year"] <= year) & (p["status"] == "committed")]
         return online.groupby(["region", "process"])["capacity"].sum()
 
     def capacity_in(self, year: int) -> pd.Series:
-        """Existing capacity plus projects online by ``year``, index (region, process)."""
+        """Existing capacity plus committed projects online by ``year``, index (region,
+        process)."""
         cap = self.capacity["existing"].copy()
         add = self.project_capacity(year)
         cap = cap.add(add, fill_value=0.0)

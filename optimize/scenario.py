@@ -262,6 +262,30 @@ class Exposure(_Strict):
         return out
 
 
+class AddedProject(_Strict):
+    """A build the scenario adds to the dataset's projects (e.g. a deal signed after it)."""
+
+    project: str
+    region: str
+    process: str
+    capacity: float = Field(ge=0, le=MAX_USD_PER_UNIT)
+    first_year: Year
+    status: Literal["committed", "announced"] = "committed"
+    source: str
+
+
+class Projects(_Strict):
+    """How the dataset's projects count (optimize/projects.py): committed ones are firm
+    capacity; ``announced`` ones are an option the plan may take at the capacity row's capex
+    ('option', the default), firm ('firm') or left out ('ignore'); never free capacity unless
+    the scenario says so. ``firm`` names announced projects this scenario treats as committed;
+    ``add`` adds projects."""
+
+    announced: Literal["option", "firm", "ignore"] = "option"
+    firm: list[str] = Field(default_factory=list)
+    add: list[AddedProject] = Field(default_factory=list)
+
+
 class SolverMethod(str, Enum):
     CHOOSE = "choose"
     SIMPLEX = "simplex"
@@ -290,6 +314,7 @@ class Scenario(_Strict):
     restrictions: list[Restriction] = Field(default_factory=list)
     value_unserved: dict[str, UsdPerUnit] = Field(default_factory=dict)
     exposure: Exposure | None = None
+    projects: Projects = Field(default_factory=Projects)
     solver: SolverOptions = Field(default_factory=SolverOptions)
     game: dict[str, Any] | None = None
     sweep: dict[str, Any] | None = None

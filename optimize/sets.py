@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from network.cutoff import availability
 from network.dataset import Dataset
+from optimize.projects import firm_projects, project_options, project_table
 from optimize.scenario import CRITICAL, Scenario
 
 Key2 = tuple[str, str]
@@ -144,10 +145,10 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
     max_build = {k: float(v) for k, v in cap["max_build"].items()}
     existing = {k: float(v) for k, v in cap["existing"].items()}
 
-    # fixed capacity: existing + projects online (full from their first year)
-    proj_by_key: dict[Key2, list[tuple[int, float]]] = defaultdict(list)
-    for rec in data.projects.itertuples():
-        proj_by_key[(rec.region, rec.process)].append((int(rec.first_year), float(rec.capacity)))
+    # fixed capacity: existing + firm projects online (full from their first year); announced
+    # projects are build options below (optimize/projects.py)
+    projects = project_table(data, sc)
+    proj_by_key = firm_projects(projects)
     fixed_cap: dict[Key3, float] = {}
     for k in cap_keys:
         for t in years:
@@ -172,6 +173,16 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
             for t, frac in spend_profile(tau, lead[k]):
                 spend[t].append((b, capex[k] * frac))
     build_ub = {b: max_build[(b[0], b[1])] for b in builds}
+    for b, q in project_options(projects, planner_set, lead, first, last):
+        if b not in build_ub:  # a start year or region the build limit leaves closed
+            builds.append(b)
+            build_ub[b] = 0.0
+            k, start = (b[0], b[1]), b[2] + lead[(b[0], b[1])]
+            for t in range(start, min(last, start + life[k] - 1) + 1):
+                online[(b[0], b[1], t)].append((b, ramp_factor(t - start, ramp[k])))
+            for t, frac in spend_profile(b[2], lead[k]):
+                spend[t].append((b, capex[k] * frac))
+        build_ub[b] += q
     prod_keys = sorted(set(fixed_cap) | set(online))
 
     # demand of the planner bloc
