@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from autarky.excel import plan as plan_mod
 from autarky.excel.plan import PLAN_SHEETS, spend_table, write_plan_workbook
-from autarky.excel.styles import AMBER, SHARE, USD_M, safe_value
+from autarky.excel.styles import AMBER, SHARE, USD_BN, safe_value
 from network.dataset import Dataset
 from network.validate import dataset_from_frames
 from optimize.plan import run_plan
@@ -165,15 +165,32 @@ def test_header_rows_are_frozen(wb):
 def test_number_formats_on_money_shares_and_tonnes(wb):
     inv = wb["Investments"]
     headers = [c.value for c in inv[1]]
-    capex = headers.index("capex USD m") + 1
-    cap = headers.index("capacity") + 1
-    assert inv.cell(2, capex).number_format == USD_M
+    capex = headers.index("capex USD bn") + 1
+    cap = headers.index("capacity per year") + 1
+    assert inv.cell(2, capex).number_format == "#,##0.000"
     assert inv.cell(2, cap).number_format == "#,##0"
+    assert inv.cell(2, headers.index("unit") + 1).value == "t"
     tl = wb["Timeline"]
     assert tl.cell(2, 2).number_format == SHARE
     summary = wb["Summary"]
     cost_row = _row_of(summary, "total discounted cost")
-    assert summary.cell(cost_row, 2).number_format == USD_M
+    assert summary.cell(cost_row, 2).number_format == USD_BN
+    assert summary.cell(cost_row, 3).value == "USD bn"
+    rate = _row_of(summary, "discount rate")  # '5.0%' with the unit 'share', not '5.0% %'
+    assert summary.cell(rate, 2).number_format == SHARE and summary.cell(rate, 3).value == "share"
+
+
+def test_money_is_in_usd_bn_and_every_quantity_has_its_unit(wb):
+    for ws in wb:
+        if ws.title.startswith("In_"):
+            continue
+        for row in ws.iter_rows(values_only=True):
+            for v in row:
+                assert not (isinstance(v, str) and "USD m" in v), (ws.title, v)
+    cap = wb["Capacity"]
+    headers = [c.value for c in cap[1]]
+    assert "unit" in headers and "capacity per year" in headers
+    assert "magnet (t/yr)" in headers  # the planner's pivot names the unit per column
 
 
 def _row_of(ws, label: str) -> int:
@@ -187,7 +204,7 @@ def test_summary_figures(wb, plan):
     result, _ = plan
     ws = wb["Summary"]
     assert ws.cell(_row_of(ws, "total discounted cost"), 2).value == pytest.approx(
-        result.objective / 1e6
+        result.objective / 1e9
     )
     assert ws.cell(_row_of(ws, "status"), 2).value == "optimal"
     assert ws.cell(_row_of(ws, "strategic window"), 2).value == "2027-2030"
@@ -222,10 +239,19 @@ def plan_data_commodities() -> list[str]:
 def test_spend_by_chain_adds_up_to_the_plan_spend(plan):
     result, data = plan
     df = spend_table(result, data)
-    chains = [c for c in df.columns if c not in ("year", "spend USD m", "budget USD m")]
-    assert chains == ["magnet USD m"]
-    assert df[chains].sum(axis=1).to_numpy() == pytest.approx(df["spend USD m"].to_numpy())
-    assert df["spend USD m"].sum() == pytest.approx(result.spend["spend_usd"].sum() / 1e6)
+    chains = [c for c in df.columns if c not in ("year", "spend USD bn", "budget USD bn")]
+    assert chains == ["magnet USD bn"]
+    assert df[chains].sum(axis=1).to_numpy() == pytest.approx(df["spend USD bn"].to_numpy())
+    assert df["spend USD bn"].sum() == pytest.approx(result.spend["spend_usd"].sum() / 1e9)
+
+
+def test_no_empty_budget_column_when_budgets_are_per_chain(plan):
+    result, data = plan
+    per_chain = result.spend.assign(budget_usd=float("nan"))
+    import dataclasses
+
+    df = spend_table(dataclasses.replace(result, spend=per_chain), data)
+    assert "budget USD bn" not in df.columns
 
 
 def test_self_sufficiency_year_is_highlighted(wb):
@@ -246,10 +272,14 @@ def test_native_charts(wb, book):
     with zipfile.ZipFile(book) as z:
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 3
-    assert sum(bool(re.search(r"<(c:)?lineChart>", c)) for c in charts) == 1
+    lines = [c for c in charts if re.search(r"<(c:)?lineChart>", c)]
+    assert len(lines) == 2  # the timeline and the capacity (one unit: t) as lines
+    for c in lines:  # yearly data: no smoothing that overshoots between years
+        assert not re.search(r'<(c:)?smooth val="1"', c)
     stacked = [c for c in charts if re.search(r"<(c:)?barChart>", c)]
-    assert len(stacked) == 2
+    assert len(stacked) == 1  # capex by chain, all USD bn
     assert all(re.search(r'<(c:)?grouping val="stacked"', c) for c in stacked)
+    assert all("<c:title>" in c or "<title>" in c for c in charts)
 
 
 def test_game_sheet_holds_the_game_table(wb):

@@ -2,8 +2,10 @@
 
 Sheets, in order: Summary, Timeline, Investments, Capacity, Flows, Unserved, Shadow prices,
 Game, then ``In_<table>`` for every input table as used (routes with wildcards expanded).
-Every table is an Excel Table with filters; money is in USD million unless a header says
-otherwise; shares are percentages. Charts are native Excel charts.
+Every table is an Excel Table with filters; money is in USD bn (as in the terminal) unless a
+header says otherwise; quantities carry their unit; shares are percentages. Charts are native
+Excel charts (autarky.excel.plan_charts). A plan that cannot meet its targets is the relaxed
+plan: the Summary says so in its title and shows the diagnosis first.
 """
 
 from __future__ import annotations
@@ -14,12 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.chart.data_source import AxDataSource, StrRef
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from autarky.atomic import atomic_write
+from autarky.excel.plan_charts import capacity_chart, spend_chart, timeline_chart
 from autarky.excel.styles import (
     AMBER,
     HIGHLIGHT,
@@ -27,11 +28,10 @@ from autarky.excel.styles import (
     SHARE,
     TONNES,
     USD,
-    USD_M,
+    USD_BN,
     YEAR,
     Placed,
     print_setup,
-    usd_m,
     write_note,
     write_table,
     write_title,
@@ -106,8 +106,8 @@ def chain_of_process(data: Dataset) -> pd.Series:
 
 
 def spend_table(r: PlanResult, data: Dataset) -> pd.DataFrame:
-    """Capex paid per year (USD m), split by chain when the builds' spend profiles add up to
-    the plan's spend, plus the total and the per-year budget."""
+    """Capex paid per year (USD bn), split by chain when the builds' spend profiles add up to
+    the plan's spend, plus the total and the per-year budget (when there is one)."""
     years = list(r.spend.index)
     out = pd.DataFrame({"year": years})
     by_chain: dict[str, dict[int, float]] = {}
@@ -122,10 +122,20 @@ def spend_table(r: PlanResult, data: Dataset) -> pd.DataFrame:
     derived = sum(sum(v.values()) for v in by_chain.values())
     if abs(derived - total.sum()) <= 1e-6 * max(1.0, abs(total.sum())):
         for chain in sorted(by_chain, key=_chain_order):
-            out[f"{chain} USD m"] = [usd_m(by_chain[chain].get(t, 0.0)) for t in years]
-    out["spend USD m"] = [usd_m(x) for x in total]
-    out["budget USD m"] = [usd_m(x) for x in r.spend["budget_usd"]]
+            out[f"{chain} USD bn"] = [usd_bn(by_chain[chain].get(t, 0.0)) for t in years]
+    out["spend USD bn"] = [usd_bn(x) for x in total]
+    if r.spend["budget_usd"].notna().any():
+        out["budget USD bn"] = [usd_bn(x) for x in r.spend["budget_usd"]]
     return out
+
+
+def usd_bn(x: float) -> float:
+    """USD -> USD bn.
+
+    >>> usd_bn(2_500_000_000)
+    2.5
+    """
+    return x / 1e9
 
 
 def _chain_order(chain: str) -> tuple[int, str]:
@@ -165,7 +175,14 @@ def timeline_matrix(r: PlanResult) -> pd.DataFrame:
 
 def write_summary(ws: Worksheet, book: Book) -> None:
     r, sc = book.result, book.result.scenario
-    write_title(ws, 1, f"Plan '{sc.name}': {sc.planner} without {sc.rival}")
+    top = 3
+    if r.ok:
+        write_title(ws, 1, f"Plan '{sc.name}': {sc.planner} without {sc.rival}")
+    else:
+        write_title(
+            ws, 1, f"RELAXED PLAN '{sc.name}': {sc.planner} cannot meet its targets"
+        ).font = Font(bold=True, size=14, color="C00000")
+        top = write_diagnosis(ws, r, top)
     ws.freeze_panes = "A2"
     items: list[tuple[str, object, str]] = [
         ("scenario", sc.name, ""),
@@ -174,29 +191,29 @@ def write_summary(ws: Worksheet, book: Book) -> None:
         ("rival bloc", sc.rival, ""),
         ("horizon", f"{sc.horizon.first}-{sc.horizon.last}", ""),
         ("status", r.status.value, ""),
-        ("discount rate", sc.discount_rate, "%"),
-        ("self-sufficiency threshold", sc.threshold, "%"),
-        ("neutral share", sc.neutral_share, "%"),
-        ("total discounted cost", usd_m(r.objective), "USD m"),
-        ("capex spent, undiscounted", usd_m(float(r.spend["spend_usd"].sum())), "USD m"),
-        ("chain self-sufficient from", r.chain_year or "never", "year"),
+        ("discount rate", sc.discount_rate, "share"),
+        ("self-sufficiency threshold", sc.threshold, "share"),
+        ("neutral share", sc.neutral_share, "share"),
+        ("total discounted cost", usd_bn(r.objective), "USD bn"),
+        ("capex spent, undiscounted", usd_bn(float(r.spend["spend_usd"].sum())), "USD bn"),
+        *answer_items(r),
     ]
     if book.game is not None:
         window = getattr(book.game, "window", None)
         items.append(("strategic window", window if window is not None else "see Game", ""))
     overview = write_table(
-        ws, pd.DataFrame(items, columns=["item", "value", "unit"]), "Overview", top=3
+        ws, pd.DataFrame(items, columns=["item", "value", "unit"]), "Overview", top=top
     )
     for row in range(overview.header_row + 1, overview.last_row + 1):
         unit = ws.cell(row, 3).value
-        ws.cell(row, 2).number_format = {"USD m": USD_M, "%": SHARE, "year": YEAR}.get(
+        ws.cell(row, 2).number_format = {"USD bn": USD_BN, "share": SHARE, "year": YEAR}.get(
             str(unit), "General"
         )
     top = overview.last_row + 2
     costs = pd.DataFrame(
-        {"cost component": list(r.costs.index), "discounted USD m": usd_m(r.costs.to_numpy())}
+        {"cost component": list(r.costs.index), "discounted USD bn": usd_bn(r.costs.to_numpy())}
     )
-    placed = write_table(ws, costs, "Costs", top=top, formats={"discounted USD m": USD_M})
+    placed = write_table(ws, costs, "Costs", top=top, formats={"discounted USD bn": USD_BN})
     top = placed.last_row + 2
     tl = r.timeline.reset_index()
     ss = pd.DataFrame(
@@ -221,14 +238,6 @@ def write_summary(ws: Worksheet, book: Book) -> None:
         unit = ws.cell(row, placed.first_col + 3).value
         ws.cell(row, placed.first_col + 2).number_format = RATIO if unit == "USD per USD" else USD
     top = placed.last_row + 2
-    if r.diagnosis:
-        write_title(ws, top, "Why the plan cannot be met", size="heading")
-        diag = pd.DataFrame(
-            [(d.kind, d.item, d.first_year, d.binding, d.message) for d in r.diagnosis],
-            columns=["kind", "item", "first year", "what binds", "message"],
-        )
-        placed = write_table(ws, diag, "Diagnosis", top=top + 1, formats={"first year": YEAR})
-        top = placed.last_row + 2
     write_title(ws, top, "Assumptions", size="heading")
     unverified = unverified_rows(book.data)
     write_note(
@@ -263,9 +272,29 @@ def write_summary(ws: Worksheet, book: Book) -> None:
         "Spend",
         top=3,
         left=6,
-        formats=dict.fromkeys(by_year.columns[1:], USD_M) | {"year": YEAR},
+        formats=dict.fromkeys(by_year.columns[1:], USD_BN) | {"year": YEAR},
     )
-    _spend_chart(ws, spend, anchor=f"F{spend.last_row + 3}")
+    chains = [c for c in by_year.columns[1:] if c not in ("spend USD bn", "budget USD bn")]
+    spend_chart(ws, spend, f"F{spend.last_row + 3}", chains)
+
+
+def write_diagnosis(ws: Worksheet, r: PlanResult, top: int) -> int:
+    """Why the plan cannot be met, at ``top``; returns the next free row."""
+    write_title(ws, top, "Why the plan cannot be met (the figures below are the relaxed plan's)",
+                size="heading")
+    diag = pd.DataFrame(
+        [(d.kind, d.item, d.first_year, d.binding, d.message) for d in r.diagnosis],
+        columns=["kind", "item", "first year", "what binds", "message"],
+    )
+    placed = write_table(ws, diag, "Diagnosis", top=top + 1, formats={"first year": YEAR})
+    return placed.last_row + 2
+
+
+def answer_items(r: PlanResult) -> list[tuple[str, object, str]]:
+    """The answer block's rows (autarky.answer) as overview items."""
+    from autarky.answer import answer
+
+    return [(label, text, "") for label, text in answer(r).rows]
 
 
 def _align_numeric_headers(ws: Worksheet, placed: Placed, columns: Iterable[str]) -> None:
@@ -295,29 +324,6 @@ def key_shadow_prices(r: PlanResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["constraint", "year", "shadow price", "unit"])
 
 
-def _spend_chart(ws: Worksheet, spend: Placed, anchor: str) -> None:
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = "Capex paid per year (USD m)"
-    chart.y_axis.title = "USD m"
-    chart.x_axis.title = "year"
-    total = spend.col("spend USD m")
-    first = spend.first_col + 1 if total > spend.first_col + 1 else total
-    last = total - 1 if total > spend.first_col + 1 else total
-    data = Reference(
-        ws, min_col=first, max_col=last, min_row=spend.header_row, max_row=spend.last_row
-    )
-    cats = Reference(
-        ws, min_col=spend.first_col, min_row=spend.header_row + 1, max_row=spend.last_row
-    )
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(cats)
-    chart.width, chart.height = 18, 9
-    ws.add_chart(chart, anchor)
-
-
 def write_timeline(ws: Worksheet, book: Book) -> None:
     r, sc = book.result, book.result.scenario
     df = timeline_matrix(r)
@@ -345,25 +351,7 @@ def write_timeline(ws: Worksheet, book: Book) -> None:
             f"threshold of {sc.threshold:.1%} to the end of the horizon."
         ),
     )
-    chart = LineChart()
-    chart.title = "Cutoff share by commodity"
-    chart.y_axis.title = "share of demand served without the rival"
-    chart.y_axis.number_format = "0%"
-    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0.0, 1.0
-    chart.x_axis.title = "year"
-    data = Reference(
-        ws,
-        min_col=1,
-        max_col=1 + len(years),
-        min_row=placed.header_row + 1,
-        max_row=placed.last_row,
-    )
-    chart.add_data(data, from_rows=True, titles_from_data=True)
-    years_ref = Reference(ws, min_col=2, max_col=1 + len(years), min_row=1, max_row=1)
-    for series in chart.series:  # the year headers are text: categories by string reference
-        series.cat = AxDataSource(strRef=StrRef(f=str(years_ref)))
-    chart.width, chart.height = 22, 10
-    ws.add_chart(chart, f"A{note + 3}")
+    timeline_chart(ws, placed, len(years), f"A{note + 3}")
 
 
 def write_investments(ws: Worksheet, book: Book) -> None:
@@ -377,15 +365,21 @@ def write_investments(ws: Worksheet, book: Book) -> None:
             "chain": b["process"].map(chain_of_process(data)),
             "start year": b["year"],
             "online year": b["online_year"],
-            "capacity": b["capacity"],
-            "capex USD m": usd_m(b["capex_usd"]),
+            "capacity per year": b["capacity"],
+            "unit": b["commodity"].map(data.commodities["unit"]),
+            "capex USD bn": usd_bn(b["capex_usd"]),
         }
     ).sort_values(["start year", "region", "process"], kind="stable")
     write_table(
         ws,
         df,
         "Investments",
-        formats={"start year": YEAR, "online year": YEAR, "capacity": TONNES, "capex USD m": USD_M},
+        formats={
+            "start year": YEAR,
+            "online year": YEAR,
+            "capacity per year": TONNES,
+            "capex USD bn": "#,##0.000",
+        },
     )
     ws.freeze_panes = "A2"
 
@@ -400,15 +394,22 @@ def write_capacity(ws: Worksheet, book: Book) -> None:
             "process": c["process"],
             "commodity": c["process"].map(data.processes["output"]),
             "year": c["year"],
-            "capacity": c["capacity"],
-            "new capacity": c["new_capacity"],
+            "capacity per year": c["capacity"],
+            "new capacity per year": c["new_capacity"],
         }
     )
+    df["unit"] = df["commodity"].map(data.commodities["unit"])
     placed = write_table(
-        ws, df, "Capacity", formats={"year": YEAR, "capacity": TONNES, "new capacity": TONNES}
+        ws,
+        df,
+        "Capacity",
+        formats={"year": YEAR, "capacity per year": TONNES, "new capacity per year": TONNES},
     )
     ws.freeze_panes = "A2"
+    units = data.commodities["unit"]
     wide = planner_capacity(r, data)
+    unit_of = {c: str(units.get(c, "units")) for c in wide.columns[1:]}
+    wide = wide.rename(columns={c: f"{c} ({u}/yr)" for c, u in unit_of.items()})
     left = placed.last_col + 2
     pivot = write_table(
         ws,
@@ -417,29 +418,13 @@ def write_capacity(ws: Worksheet, book: Book) -> None:
         left=left,
         formats={c: TONNES for c in wide.columns[1:]} | {"year": YEAR},
     )
-    if len(wide.columns) < 2:
-        return
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = f"{r.scenario.planner} bloc capacity by stage (output units/yr)"
-    chart.x_axis.title = "year"
-    chart.add_data(
-        Reference(
-            ws,
-            min_col=left + 1,
-            max_col=pivot.last_col,
-            min_row=pivot.header_row,
-            max_row=pivot.last_row,
-        ),
-        titles_from_data=True,
-    )
-    chart.set_categories(
-        Reference(ws, min_col=left, min_row=pivot.header_row + 1, max_row=pivot.last_row)
-    )
-    chart.width, chart.height = 20, 10
-    ws.add_chart(chart, ws.cell(pivot.last_row + 2, left).coordinate)
+    by_unit: dict[str, list[str]] = {}
+    for c, u in unit_of.items():
+        by_unit.setdefault(u, []).append(f"{c} ({u}/yr)")
+    row = pivot.last_row + 2
+    for unit, cols in by_unit.items():  # one unit per chart: tonnes never stack with wafers
+        capacity_chart(ws, pivot, cols, unit, r.scenario.planner, ws.cell(row, left).coordinate)
+        row += 22
 
 
 def write_flows(ws: Worksheet, book: Book) -> None:
