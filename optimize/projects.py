@@ -2,11 +2,11 @@
 may take at its cost (or, by the scenario's choice, firm or left out); never free capacity.
 
 An announced project of a planner region becomes extra room to build: up to its capacity may
-be started in the year that brings it online in its announced first year (``first_year -
-lead_time`` of its capacity row), at that row's capex, lead time, ramp and lifetime. When that
-year is before the horizon, the option starts in the first year and arrives a lead time later.
-Announced projects outside the planner's bloc are not the planner's to take and count only
-when the scenario makes them firm.
+be started in the year ``first_year - lead_time`` of its capacity row, online in its announced
+first year, at that row's capex, ramp and lifetime. A project already under way (that start year
+is before the horizon) keeps its announced first year; its capex is then paid over the horizon
+years before it (all in the first year when it arrives then). Announced projects outside the
+planner's bloc are not the planner's to take and count only when the scenario makes them firm.
 """
 
 from __future__ import annotations
@@ -88,16 +88,29 @@ def project_options(
     first: int,
     last: int,
 ) -> list[tuple[Key3, float]]:
-    """(build, capacity) of the announced projects the planner may take: the build starts
-    ``lead`` years before the announced first year (the first year at the earliest); projects
-    of other regions, without a capacity row, or that could not arrive within the horizon are
-    left out."""
+    """(build, capacity) of the announced projects the planner may take; the build's year is
+    ``first_year - lead`` (before the horizon for a project under way). Projects of other
+    regions, without a capacity row, or announced after the horizon are left out."""
     out = []
     for rec in table[table["treated"] == "option"].itertuples():
         k = (rec.region, rec.process)
-        if rec.region not in planner or k not in lead:
+        if rec.region not in planner or k not in lead or int(rec.first_year) > last:
             continue
-        start = max(first, int(rec.first_year) - lead[k])
-        if start + lead[k] <= last:
-            out.append(((rec.region, rec.process, start), float(rec.capacity)))
+        out.append(((rec.region, rec.process, int(rec.first_year) - lead[k]), float(rec.capacity)))
     return out
+
+
+def option_spend(start: int, lead: int, first: int) -> list[tuple[int, float]]:
+    """Years and shares of an option's capex: evenly over its lead time from ``start``; for a
+    project under way (``start < first``) evenly over the horizon years before it comes online,
+    all in ``first`` when it comes online then.
+
+    >>> option_spend(2026, 2, 2025)
+    [(2026, 0.5), (2027, 0.5)]
+    >>> option_spend(2022, 4, 2025)
+    [(2025, 1.0)]
+    >>> option_spend(2023, 4, 2025)
+    [(2025, 0.5), (2026, 0.5)]
+    """
+    years = list(range(max(first, start), max(first + 1, start + max(1, lead))))
+    return [(t, 1.0 / len(years)) for t in years]

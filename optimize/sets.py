@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from network.cutoff import availability
 from network.dataset import Dataset
-from optimize.projects import firm_projects, project_options, project_table
+from optimize.projects import firm_projects, option_spend, project_options, project_table
 from optimize.scenario import CRITICAL, Scenario
 
 Key2 = tuple[str, str]
@@ -178,9 +178,9 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
             builds.append(b)
             build_ub[b] = 0.0
             k, start = (b[0], b[1]), b[2] + lead[(b[0], b[1])]
-            for t in range(start, min(last, start + life[k] - 1) + 1):
+            for t in range(max(first, start), min(last, start + life[k] - 1) + 1):
                 online[(b[0], b[1], t)].append((b, ramp_factor(t - start, ramp[k])))
-            for t, frac in spend_profile(b[2], lead[k]):
+            for t, frac in option_spend(b[2], lead[k], first):
                 spend[t].append((b, capex[k] * frac))
         build_ub[b] += q
     prod_keys = sorted(set(fixed_cap) | set(online))

@@ -73,11 +73,15 @@ def test_scenario_overlay_makes_announced_firm_or_leaves_it_out():
     assert not ignored.ok and len(ignored.builds) == 0
 
 
-def test_an_option_announced_too_soon_arrives_a_lead_time_after_the_first_year():
-    # announced for 2026, but an option decided in 2025 arrives in 2027 (lead 2)
+def test_a_project_under_way_keeps_its_announced_year():
+    # announced for 2026 with a 2-year lead: started in 2024, before the horizon; taken, it
+    # comes online in 2026 and its whole capex (1,000) is paid in 2025; China serves 2025 only
     r = run_plan(scenario(targets=TARGET), data("announced", first_year=2026))
     b = r.builds.reset_index()
-    assert list(b["year"]) == [2025] and list(b["online_year"]) == [2027]
+    assert list(b["year"]) == [2024] and list(b["online_year"]) == [2026]
+    assert r.objective == pytest.approx(20.0 + 1000.0)
+    spend = r.spend["spend_usd"]
+    assert spend[spend > 0].to_dict() == {2025: pytest.approx(1000.0)}
 
 
 def test_scenario_adds_a_project():
