@@ -77,7 +77,8 @@ def test_bad_input_is_refused_with_its_message(name, tmp_path):
     for dataset in datasets:
         _assert_refused(runner.invoke(app, ["validate", str(dataset)]), fragments)
     out = tmp_path / "out"
-    result = runner.invoke(app, ["run", str(case / "scenario.yaml"), "--out", str(out), "-q"])
+    source = case / "input.xlsx" if (case / "input.xlsx").is_file() else case / "scenario.yaml"
+    result = runner.invoke(app, ["run", str(source), "--out", str(out), "-q"])
     _assert_refused(result, fragments)
     left = sorted(p.name for p in out.iterdir())
     assert left and all(n.startswith("jobs.sqlite") for n in left), left  # only the store

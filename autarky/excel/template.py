@@ -27,75 +27,50 @@ a header row, then data rows up to the next blank row)::
     commodity | usd_per_unit
 
 The ``dataset`` key is ignored on reading: the tables always come from the workbook itself.
+The layout's constants and the reading live in :mod:`autarky.excel.scenario_sheet` (re-exported
+here).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from autarky.atomic import atomic_write
+from autarky.excel.scenario_sheet import (  # the sheet's layout; reading re-exported here
+    BLOCKS,
+    SCALAR_KEYS,
+    SCENARIO_SHEET,
+    YAML_KEYS,
+    read_blocks,
+    read_input_workbook,
+    scenario_dict,
+)
 from autarky.excel.styles import BOLD, Placed, write_table, write_title
-from network.cells import is_blank, to_bool
 from network.dataset import Dataset
-from network.errors import InputError, Problem
 from network.schema import TABLES, Column, Kind, Table
-from network.validate import load_dataset
-from optimize.scenario import Scenario, scenario_from_dict
+from optimize.scenario import Scenario
 
-SCENARIO_SHEET = "Scenario"
+__all__ = [
+    "SCENARIO_SHEET",
+    "read_blocks",
+    "read_input_workbook",
+    "scenario_dict",
+    "write_template",
+]
+
 VALIDATION_ROWS = 2000
 """Drop-downs and reference lists cover this many data rows of each table sheet."""
 AUTHOR = "autarky"
 BOOL_CHOICES = ("true", "false")
-
-SCALAR_KEYS: tuple[tuple[str, str], ...] = (
-    ("name", "Scenario name."),
-    ("description", "What the scenario asks."),
-    ("dataset", "Ignored: the tables of this workbook are the dataset."),
-    ("horizon.first", "First planning year."),
-    ("horizon.last", "Last planning year."),
-    ("planner", "Bloc that plans (a bloc of the regions sheet)."),
-    ("rival", "Bloc whose supply is cut (a bloc of the regions sheet)."),
-    ("discount_rate", "Discount rate per year, 0-1."),
-    ("neutral_share", "Share of neutral regions' capacity available in the cutoff, 0-1."),
-    ("threshold", "Cutoff share that counts as self-sufficient, 0-1."),
-    ("budget.per_year_usd_bn", "Capex limit per year, USD bn (empty: none)."),
-    ("budget.total_usd_bn", "Capex limit over the horizon, USD bn (empty: none)."),
-    ("solver.method", "choose, simplex or ipm."),
-    ("solver.time_limit_s", "Solver time limit, seconds (empty: none)."),
-    ("solver.threads", "Solver threads (empty: default)."),
-    ("solver.gap", "Relative optimality gap (empty: default)."),
-    ("game", "Game settings as YAML (empty: no game)."),
-    ("sweep", "Sweep settings as YAML (empty: no sweep)."),
-)
-TEXT_KEYS = frozenset({"name", "description", "dataset", "planner", "rival", "solver.method"})
-YAML_KEYS = frozenset({"game", "sweep"})
-BLOCKS: dict[str, tuple[str, ...]] = {
-    "scenario": ("key", "value", "about"),
-    "targets": ("commodities", "share", "from_year", "name"),
-    "restrictions": (
-        "commodities",
-        "from_year",
-        "to_year",
-        "max_share",
-        "extraterritorial",
-        "source",
-        "name",
-    ),
-    "budget_per_chain": ("chain", "per_year_usd_bn"),
-    "value_unserved": ("commodity", "usd_per_unit"),
-}
 
 
 # ---------------------------------------------------------------------------------------
@@ -284,108 +259,3 @@ def write_scenario_sheet(
         row = table.last_row + 2
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["C"].width = max(ws.column_dimensions["C"].width or 0, 60)
-
-
-# ---------------------------------------------------------------------------------------
-# reading
-
-
-def read_input_workbook(path: Path | str) -> tuple[Dataset, Scenario]:
-    """The dataset (validated by :func:`network.validate.load_dataset`) and the scenario of
-    an input workbook. The scenario's ``dataset`` is the workbook itself."""
-    p = Path(path)
-    data = load_dataset(p)
-    wb = load_workbook(p, read_only=True, data_only=True)
-    try:
-        if SCENARIO_SHEET not in wb.sheetnames:
-            raise InputError(
-                Problem(
-                    p.name,
-                    f"no sheet '{SCENARIO_SHEET}'",
-                    "add the Scenario sheet (see the input template)",
-                )
-            )
-        rows = [list(r) for r in wb[SCENARIO_SHEET].iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    where = f"{p.name}, sheet '{SCENARIO_SHEET}'"
-    raw = scenario_dict(dict(read_blocks(rows)), where)
-    raw["dataset"] = p.name
-    return data, scenario_from_dict(raw, where=where, base_dir=str(p.parent))
-
-
-def read_blocks(rows: list[list[object]]) -> Iterator[tuple[str, list[dict[str, object]]]]:
-    """(block name, rows as {header: value}) for every block found on the sheet."""
-    blank = [all(is_blank(c) for c in r) for r in rows]
-    for i, r in enumerate(rows):
-        title = str(r[0]).strip() if r and not is_blank(r[0]) else ""
-        if title not in BLOCKS or (i > 0 and not blank[i - 1]) or i + 1 >= len(rows):
-            continue
-        header = [str(h).strip() if not is_blank(h) else "" for h in rows[i + 1]]
-        body = []
-        for line in rows[i + 2 :]:
-            if all(is_blank(c) for c in line):
-                break
-            body.append({h: v for h, v in zip(header, line, strict=False) if h})
-        yield title, body
-
-
-def scenario_dict(blocks: dict[str, list[dict[str, object]]], where: str) -> dict[str, Any]:
-    """The scenario as the dict :func:`scenario_from_dict` validates; blanks are defaults."""
-    raw: dict[str, Any] = {}
-    for rec in blocks.get("scenario", []):
-        key, value = rec.get("key"), rec.get("value")
-        if is_blank(key) or is_blank(value):
-            continue
-        key = str(key).strip()
-        if key in YAML_KEYS:
-            value = yaml.safe_load(str(value))
-        elif key in TEXT_KEYS:
-            value = str(value)
-        node = raw
-        *parents, leaf = key.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    raw["targets"] = [
-        _clean(rec) | {"commodities": _parse_ids(rec["commodities"])}
-        for rec in blocks.get("targets", [])
-    ]
-    restrictions = []
-    for rec in blocks.get("restrictions", []):
-        out = _clean(rec) | {"commodities": _parse_ids(rec["commodities"])}
-        if "extraterritorial" in out:
-            flag, err = to_bool(out["extraterritorial"])
-            if err:
-                raise InputError(Problem(where, f"restrictions: {err}", "enter true or false"))
-            out["extraterritorial"] = flag
-        restrictions.append(out)
-    raw["restrictions"] = restrictions
-    chains = {str(r["chain"]): r["per_year_usd_bn"] for r in blocks.get("budget_per_chain", [])}
-    if chains:
-        raw.setdefault("budget", {})["per_chain_per_year_usd_bn"] = chains
-    raw["value_unserved"] = {
-        str(r["commodity"]): r["usd_per_unit"] for r in blocks.get("value_unserved", [])
-    }
-    return raw
-
-
-def _clean(rec: dict[str, object]) -> dict[str, object]:
-    """Drop blank cells (so defaults apply); names and sources are text."""
-    out = {k: v for k, v in rec.items() if not is_blank(v)}
-    for k in ("name", "source"):
-        if k in out:
-            out[k] = str(out[k])
-    return out
-
-
-def _parse_ids(cell: object) -> str | list[str]:
-    """'critical' or a comma- or space-separated list of commodity ids.
-
-    >>> _parse_ids("critical"), _parse_ids("magnet, oxide")
-    ('critical', ['magnet', 'oxide'])
-    """
-    text = "" if is_blank(cell) else str(cell).strip()
-    if text == "critical":
-        return text
-    return [t for t in re.split(r"[,;\s]+", text) if t]

@@ -20,6 +20,7 @@ def register(helpers: dict[str, Any]) -> None:
     _cells(h)
     _workbooks(h)
     _scenarios(h)
+    _scenario_sheet(h)
 
 
 # -- unknown columns: refused with the nearest known name --------------------------------
@@ -189,3 +190,122 @@ def _scenarios(h: SimpleNamespace) -> None:
         ),
     ):
         h.scenario_case(name, h.scenario(extra), expected)
+
+
+# -- the Scenario sheet of an input workbook: formulas, YAML cells, key clashes -----------
+
+
+def _input_workbook(h: SimpleNamespace, folder: Path, edit: Any) -> None:
+    """input.xlsx written by autarky's own template from the tiny dataset, then ``edit(ws)``
+    on its Scenario sheet (``ws`` and a {key: row} map of the scenario block)."""
+    from openpyxl import load_workbook
+
+    from autarky.excel.template import SCENARIO_SHEET, write_template
+    from network.validate import load_dataset
+    from optimize.scenario import scenario_from_dict
+
+    sc = scenario_from_dict(
+        {
+            "name": "bad",
+            "dataset": "input.xlsx",
+            "horizon": {"first": 2025, "last": 2032},
+            "planner": "US",
+            "rival": "CN",
+            "budget": {"per_year_usd_bn": 1},
+            "targets": [{"share": 0.9, "from_year": 2030}],
+        }
+    )
+    path = folder / "input.xlsx"
+    write_template(path, load_dataset(h.TINY), sc)
+    wb = load_workbook(path)
+    ws = wb[SCENARIO_SHEET]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    edit(ws, rows)
+    wb.save(path)
+
+
+def _sheet_case(h: SimpleNamespace, name: str, edit: Any, *expected: str) -> None:
+    h.case(name, *expected)(lambda folder: _input_workbook(h, folder, edit))
+
+
+def _set(key: str, value: object) -> Any:
+    def edit(ws: Any, rows: dict) -> None:
+        ws.cell(rows[key], 2).value = value
+
+    return edit
+
+
+def _scenario_sheet(h: SimpleNamespace) -> None:
+    sheet = "input.xlsx, sheet 'Scenario'"
+    _sheet_case(
+        h,
+        "sheet_formula_budget",
+        _set("budget.per_year_usd_bn", "=0.001*1"),
+        f"{sheet}, row 13: key 'budget.per_year_usd_bn': cell B13 holds a formula (=0.001*1)",
+    )
+
+    def share_formula(ws: Any, rows: dict) -> None:
+        ws.cell(rows["targets"] + 2, 2).value = "=0.5+0.4"
+
+    _sheet_case(
+        h,
+        "sheet_formula_target_share",
+        share_formula,
+        f"{sheet}, row 25, column 'share': targets: cell B25 holds a formula (=0.5+0.4)",
+    )
+    _sheet_case(
+        h,
+        "sheet_yaml_python_tag",
+        _set("game", '!!python/object/apply:os.system ["echo owned"]'),
+        f"{sheet}, row 20: key 'game': not valid YAML (could not determine a constructor for "
+        "the tag 'tag:yaml.org,2002:python/object/apply:os.system')",
+    )
+    _sheet_case(
+        h,
+        "sheet_yaml_broken",
+        _set("sweep", "{budgets_usd_bn: [1, 2"),
+        f"{sheet}, row 21: key 'sweep': not valid YAML",
+    )
+    _sheet_case(
+        h,
+        "sheet_yaml_too_deep",
+        _set("sweep", "{x: " + "[" * 100 + "]" * 100 + "}"),
+        f"{sheet}, row 21: key 'sweep': not valid YAML (nested more than 30 levels deep)",
+    )
+    bomb = (
+        '{a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"], '
+        + ", ".join(
+            f"{n}: &{n} [{', '.join(['*' + p] * 9)}]"
+            for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+        )
+        + "}"
+    )
+    _sheet_case(
+        h,
+        "sheet_yaml_alias_bomb",
+        _set("game", bomb),
+        f"{sheet}, row 20: key 'game': not valid YAML (aliases expand to",
+        "refused as an alias bomb)",
+    )
+
+    def key_twice(ws: Any, rows: dict) -> None:
+        ws.cell(rows["description"], 1).value = "name"
+        ws.cell(rows["description"], 2).value = "again"
+
+    _sheet_case(
+        h,
+        "sheet_key_twice",
+        key_twice,
+        f"{sheet}, row 4: key 'name' appears twice (row 3) -- keep one row per key",
+    )
+
+    def key_clash(ws: Any, rows: dict) -> None:
+        ws.cell(rows["description"], 1).value = "budget"
+        ws.cell(rows["description"], 2).value = 5
+
+    _sheet_case(
+        h,
+        "sheet_key_clash",
+        key_clash,
+        f"{sheet}, row 13: key 'budget.per_year_usd_bn' clashes with key 'budget' (row 4)",
+    )
