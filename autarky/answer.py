@@ -110,7 +110,9 @@ def _timing(df: pd.DataFrame, c: str) -> str:
     planned = year_text(df.at[c, "planned_year"])
     if not has_earliest(df):
         return f"planned {planned} (earliest not searched)"
-    binds = df.at[c, "binding"]
+    binds = str(df.at[c, "binding"])
+    if binds.startswith("none (") and binds.endswith(")"):
+        binds = binds[len("none (") : -1]  # 'none (met from the first year)'
     earliest = year_text(df.at[c, "earliest_year"])
     return f"planned {planned}, earliest {earliest}" + (f" ({binds})" if binds else "")
 

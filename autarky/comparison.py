@@ -37,6 +37,7 @@ def comparison_table(
             "budget_usd_bn": v.budget_usd_bn,
             "target_year": v.target_year,
             "lead_time_multiplier": v.lead_time_multiplier,
+            "lead_time_quantile": v.lead_time_quantile,
             "capex_multiplier": v.capex_multiplier,
             "demand_growth_multiplier": v.demand_growth_multiplier,
             "restriction": v.restriction,
@@ -81,7 +82,6 @@ def comparison_table(
         "target_year",
         "restriction",
         "restriction_start_year",
-        "earliest_chain_year",
         "window_leader",
         "window_years",
         "regime_path",
@@ -92,7 +92,11 @@ def comparison_table(
         "dependence_years",
         "binding",
     )
-    return df.drop(columns=[c for c in optional if df[c].isna().all()])
+    searched = any("earliest_chain_year" in r for r in rows.values())
+    drop = [c for c in optional if df[c].isna().all()]
+    if not searched:  # searched and never within the horizon stays as 'never'
+        drop.append("earliest_chain_year")
+    return df.drop(columns=drop)
 
 
 def _bn(x: Any) -> float | None:
@@ -148,7 +152,6 @@ def percentiles(table: pd.DataFrame, never_year: int | None = None) -> pd.DataFr
     return out
 
 
-
 # ---------------------------------------------------------------------------------------
 # outputs
 
@@ -179,6 +182,11 @@ def write_outputs(outcome: CompareOutcome, sc: Scenario, inputs: Inputs) -> dict
     xlsx = folder / "comparison.xlsx"
     write_comparison_workbook(xlsx, outcome.table, outcome.percentiles, sc, outcome.sweep_id)
     files["xlsx"] = xlsx
+    from autarky.html_report import write_comparison_report
+
+    files["report"] = write_comparison_report(
+        folder / "report.html", outcome.table, outcome.percentiles, sc, outcome.sweep_id, sc.years
+    )
     return files
 
 
@@ -189,4 +197,3 @@ def write_plots(outcome: CompareOutcome, folder: Path, years: list[int]) -> dict
 
     files, _why = write_pngs(outcome.table, outcome.percentiles, years, folder)
     return files
-

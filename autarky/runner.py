@@ -336,6 +336,10 @@ def write_outputs(
     plan_path = job.out_dir / "plan.xlsx"
     write_plan_workbook(plan_path, result, inputs.data, game=game)
     log(f"wrote {plan_path}")
+    from autarky.html_report import write_job_report
+
+    write_job_report(job.out_dir / "report.html", result, inputs.data, game, job.scenario)
+    log(f"wrote {job.out_dir / 'report.html'}")
     return plan_path
 
 

