@@ -18,6 +18,7 @@ GRID_KEYS = (
     "budget_usd_bn",
     "target_year",
     "lead_time_multiplier",
+    "lead_time_quantile",
     "capex_multiplier",
     "demand_growth_multiplier",
     "restriction",
@@ -26,6 +27,7 @@ GRID_KEYS = (
 )
 UncertainKey = Literal[
     "lead_time_multiplier",
+    "lead_time_quantile",
     "capex_multiplier",
     "demand_growth_multiplier",
     "restriction_start_year",

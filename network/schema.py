@@ -241,6 +241,20 @@ CAPACITY = Table(
             min_value=0,
             max_value=40,
         ),
+        *(
+            Column(
+                name,
+                Kind.NUMBER,
+                f"{what} end of the range of lead_time the Monte Carlo and the tornado draw "
+                "from (empty: lead_time); a drawn lead time is rounded to whole years.",
+                unit="yr",
+                required=False,
+                default=None,
+                min_value=0,
+                max_value=40,
+            )
+            for name, what in (("lead_time_low", "Fast"), ("lead_time_high", "Slow"))
+        ),
         Column(
             "max_build",
             Kind.NUMBER,

@@ -17,6 +17,7 @@ from network import cells
 from network.dataset import Dataset
 from network.errors import DataError, Problem
 from network.io import RawTable, read_raw
+from network.ranges import check_lead_time_ranges
 from network.schema import (
     BLOC_NEUTRAL,
     TABLES,
@@ -573,6 +574,7 @@ CHECKS = (
     check_inputs_produced,
     check_route_ties,
     check_trust_wording,
+    check_lead_time_ranges,
 )
 
 

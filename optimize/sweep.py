@@ -23,7 +23,6 @@ optionally the earliest feasible chain year (a binary search on the target rows,
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from network.cutoff import CHAIN, CutoffLP, availability
 from network.dataset import Dataset
+from network.ranges import lead_times_at
 from optimize.model import build_model
 from optimize.scenario import CRITICAL, Restriction, Scenario, Target
 from optimize.sets import ModelData, build_model_data
@@ -53,6 +53,8 @@ class Variant(BaseModel):
     budget_usd_bn: float | None = Field(default=None, ge=0)
     target_year: int | None = None
     lead_time_multiplier: float = Field(default=1.0, gt=0)
+    # a quantile of every capacity row's lead-time range (network/ranges.py); None: as given
+    lead_time_quantile: float | None = Field(default=None, ge=0, le=1)
     capex_multiplier: float = Field(default=1.0, gt=0)
     demand_growth_multiplier: float = Field(default=1.0, ge=0)
     restriction: str | None = None  # a named restriction set of the sweep; None: the scenario's
@@ -82,15 +84,16 @@ class Structure:
     all_cutoff_years: bool  # target rows in every year (target year swept, earliest search)
 
 
-def lead_times(data: Dataset, multiplier: float) -> tuple[int, ...]:
-    """Lead times scaled and rounded half up to whole years, in capacity-table order.
+def lead_times(data: Dataset, multiplier: float, quantile: float | None = None) -> tuple[int, ...]:
+    """Lead times at ``quantile`` of each row's range (network/ranges.py; None: as given),
+    scaled and rounded half up to whole years, in capacity-table order.
 
     >>> import pandas as pd
     >>> class D: capacity = pd.DataFrame({"lead_time": [2, 3, 5]})
     >>> lead_times(D, 1.25)
     (3, 4, 6)
     """
-    return tuple(int(math.floor(int(x) * multiplier + 0.5)) for x in data.capacity["lead_time"])
+    return lead_times_at(data, quantile, multiplier)
 
 
 def structure_of(
@@ -98,7 +101,7 @@ def structure_of(
 ) -> Structure:
     settings = settings or SweepSettings()
     return Structure(
-        leads=lead_times(data, v.lead_time_multiplier),
+        leads=lead_times(data, v.lead_time_multiplier, v.lead_time_quantile),
         restriction=v.restriction,
         discount_rate=sc.discount_rate if v.discount_rate is None else v.discount_rate,
         shift_restrictions=v.restriction_start_year is not None,
@@ -149,7 +152,7 @@ def variant_inputs(
     """The dataset and scenario a fresh build would need for ``v`` (the slow route: rebuild
     checks, benchmarks, and the game's race, which plans from scratch)."""
     cap = data.capacity.copy()
-    cap["lead_time"] = list(lead_times(data, v.lead_time_multiplier))
+    cap["lead_time"] = list(lead_times(data, v.lead_time_multiplier, v.lead_time_quantile))
     cap["capex"] = cap["capex"] * v.capex_multiplier
     out = dataclasses.replace(data, capacity=cap)
     if v.demand_growth_multiplier != 1.0:
