@@ -135,18 +135,24 @@ def cost_of_independence(d: ModelData, solved: Solved) -> CostOfIndependence:
 
 
 def dependence_years(cutoff: pd.DataFrame) -> float:
-    """Sum over the horizon of the chain's dependence, 1 - its cutoff share (0 = independent
-    every year; the horizon's length = dependent on everything every year).
+    """Sum over the horizon of the chain's dependence: in each year, the mean over the
+    critical commodities the bloc demands of 1 - the commodity's cutoff share (each served
+    alone, as in the timeline). 0 = independent in every commodity every year; the horizon's
+    length = dependent on the rival for everything every year. (The chain-wide, weakest-link
+    share sets the chain's year; a mean moves with every commodity a plan makes safer.)
 
-    >>> idx = pd.MultiIndex.from_tuples([("(chain)", 2025), ("(chain)", 2026)],
-    ...                                  names=["commodity", "year"])
-    >>> dependence_years(pd.DataFrame({"cutoff_share": [0.25, 1.0]}, index=idx))
-    0.75
+    >>> idx = pd.MultiIndex.from_tuples(
+    ...     [("a", 2025), ("b", 2025), ("(chain)", 2025), ("a", 2026), ("b", 2026)],
+    ...     names=["commodity", "year"])
+    >>> dependence_years(pd.DataFrame({"cutoff_share": [0.5, 1.0, 0.5, 1.0, 1.0]}, index=idx))
+    0.25
     """
-    if CHAIN not in cutoff.index.get_level_values("commodity"):
+    s = cutoff["cutoff_share"]
+    s = s[s.index.get_level_values("commodity") != CHAIN]
+    if s.empty:
         return 0.0
-    s = cutoff.xs(CHAIN, level="commodity")["cutoff_share"]
-    return float((1.0 - s.clip(0.0, 1.0)).sum())
+    dep = 1.0 - s.clip(0.0, 1.0)
+    return float(dep.groupby(level="year").mean().sum())
 
 
 def independence_table(timeline: pd.DataFrame, earliest: pd.DataFrame | None) -> pd.DataFrame:

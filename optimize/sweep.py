@@ -29,11 +29,13 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from network.cutoff import CHAIN, CutoffLP, availability
 from network.dataset import Dataset
 from network.ranges import lead_times_at
+from network.reserve import ReserveLP
 from optimize.model import build_model
 from optimize.scenario import CRITICAL, Restriction, Scenario, Target
 from optimize.sets import ModelData, build_model_data
@@ -464,7 +466,7 @@ class SweepModel:
                     / k
                 )
         years = self.timeline.years(x, val["demand"])
-        shares = self.timeline.chain_shares(x, val["demand"])
+        deps = self.timeline.dependence(x, val["demand"])
         dem = val["demand"]
         loss = float(sum(w * (dem[k] - x[j]) for k, w, j in self._exposed()))
         const = self.const0 + sum(w * dem[k] for k, w, _j in self._exposed())
@@ -474,7 +476,7 @@ class SweepModel:
             "objective_usd": float(h.getInfo().objective_function_value) + const,
             "system_cost_usd": float(cost[self.sys_mask] @ x[self.sys_mask]) + self.const0,
             "expected_loss_usd": loss if len(self.exp_idx) else None,
-            "dependence_years": float(sum(1.0 - min(1.0, max(0.0, s_)) for s_ in shares)),
+            "dependence_years": float(sum(deps)),
             "total_cost_usd": float(undisc @ x),
             "spend_usd": sum(spend.values()),
             "peak_spend_usd": max(spend.values(), default=0.0),
@@ -618,6 +620,19 @@ class _Timeline:
             t: (np.array(a, dtype=int), np.array(b, dtype=int)) for t, (a, b) in new.items()
         }
         self.served_pos = {k: i for i, k in enumerate(self.lp.served)}
+        # neutral regions' own demand first (network/reserve.py), on their fixed capacity
+        others = ReserveLP(data, sc.planner, sc.rival)
+        self.own: dict[int, np.ndarray] = {}
+        self.floor: dict[int, np.ndarray | None] = {}
+        for t in d.years:
+            cap_t = pd.Series(self.fixed[t], index=self.lp.prod)
+            reserve = others.solve(t, cap_t, sc.neutral_share)
+            own, _ = self.lp.arrays(cap_t, {}, pd.Series(dtype=float), reserve)
+            mask = np.zeros(len(prod), dtype=bool)
+            if reserve is not None:
+                mask = self.lp.prod.isin(reserve.usable.index)
+            self.own[t] = np.where(mask, own, np.nan)
+            self.floor[t] = self.lp.floor(reserve)
         self.commodities = list(data.critical)
         self.threshold = sc.threshold
         self.planner = set(d.planner_regions)
@@ -628,7 +643,7 @@ class _Timeline:
             cap = self.fixed[t].copy()
             p, j = self.new[t]
             np.add.at(cap, p, x[j])
-            usable[t] = cap * self.share
+            usable[t] = self._usable(t, cap)
             arr = np.zeros(len(self.served_pos))
             dem[t] = arr
         for (r, c, t), q in demand.items():
@@ -654,9 +669,39 @@ class _Timeline:
                 out[c] = found  # type: ignore[assignment]
         return out
 
+    def _usable(self, t: int, cap: np.ndarray) -> np.ndarray:
+        """Capacity usable in the cutoff: availability share, neutral columns as reserved."""
+        own = self.own[t]
+        return np.where(np.isnan(own), cap * self.share, own)
+
+    def dependence(self, x: np.ndarray, demand: dict) -> list[float]:
+        """The chain's dependence in every year with critical demand: the mean over the
+        critical commodities the bloc demands of 1 - each one's cutoff share
+        (optimize.independence.dependence_years)."""
+        dem = {t: np.zeros(len(self.served_pos)) for t in self.year_list}
+        for (r, c, t), q in demand.items():
+            i = self.served_pos.get((r, c))
+            if i is not None and t in dem:
+                dem[t][i] = q
+        masks = {c: self.lp._mask(c) for c in self.commodities}
+        out = []
+        for t in self.year_list:
+            cap = self.fixed[t].copy()
+            p, j = self.new[t]
+            np.add.at(cap, p, x[j])
+            usable = self._usable(t, cap)
+            deps = []
+            for c in self.commodities:
+                if dem[t][masks[c]].sum() <= 0:
+                    continue
+                s_ = self.lp.solve_arrays(usable, dem[t], c, self.floor[t])
+                deps.append(1.0 - min(1.0, max(0.0, float(s_))))
+            if deps:
+                out.append(sum(deps) / len(deps))
+        return out
+
     def chain_shares(self, x: np.ndarray, demand: dict) -> list[float]:
-        """The chain-wide cutoff share of every year with critical demand (for
-        dependence-years)."""
+        """The chain-wide (weakest-link) cutoff share of every year with critical demand."""
         dem = {t: np.zeros(len(self.served_pos)) for t in self.year_list}
         for (r, c, t), q in demand.items():
             i = self.served_pos.get((r, c))
@@ -667,7 +712,7 @@ class _Timeline:
             cap = self.fixed[t].copy()
             p, j = self.new[t]
             np.add.at(cap, p, x[j])
-            s_ = self.lp.solve_arrays(cap * self.share, dem[t], None)
+            s_ = self.lp.solve_arrays(self._usable(t, cap), dem[t], None, self.floor[t])
             if s_ == s_:
                 out.append(float(s_))
         return out
@@ -680,7 +725,7 @@ class _Timeline:
         year = None if known is _UNSEEN else known
         seen = known is not _UNSEEN
         for t in reversed(years):
-            s = self.lp.solve_arrays(usable[t], dem[t], c)
+            s = self.lp.solve_arrays(usable[t], dem[t], c, self.floor[t])
             if s != s:  # no demand that year
                 continue
             if s < self.threshold - 1e-9:

@@ -119,7 +119,7 @@ def compare(
     if quiet:
         return
     df = outcome.percentiles if outcome.percentiles is not None else outcome.table
-    cols = [c for c in TERMINAL_COLUMNS if c in df.columns]
+    cols = [c for c in TERMINAL_COLUMNS if c in df.columns and _shown(df, c)]
     t = Table(title=f"Sweep {outcome.sweep_id}", box=box.SIMPLE_HEAD)
     for c in cols:
         t.add_column(
@@ -143,12 +143,16 @@ def compare(
 
 TERMINAL_COLUMNS = {
     "variant": "variant",
-    "status": "status",
     "budget_usd_bn": "budget",
+    "lead_time_multiplier": "lead x",
     "draws": "draws",
-    "discounted_cost_usd_bn": "cost",
-    "chain_year": "chain year",
+    "cost_of_independence_usd_bn": "indep. cost",
+    "expected_loss_usd_bn": "exp. loss",
+    "dependence_years": "dep-yrs",
+    "budget_value_usd_per_usd": "USD/USD",
+    "chain_year": "planned",
     "earliest_chain_year": "earliest",
+    "binding": "binding",
     "window_years": "window",
     "never_share": "never",
     "chain_year_p10": "chain P10",
@@ -159,11 +163,27 @@ TERMINAL_COLUMNS = {
 """The columns the terminal shows (all fit 80 columns), with their short headers."""
 TERMINAL_NOTES = {
     "budget_usd_bn": "budget: USD bn per year",
-    "discounted_cost_usd_bn": "cost: discounted, USD bn",
+    "cost_of_independence_usd_bn": "indep. cost: cost of independence, discounted USD bn",
+    "expected_loss_usd_bn": "exp. loss: expected cutoff loss, discounted USD bn",
+    "dependence_years": "dep-yrs: sum of the chain's yearly dependence",
+    "budget_value_usd_per_usd": "USD/USD: cost saved per extra USD of budget",
+    "chain_year": "planned / earliest: year the chain is independent in the plan / at the "
+    "earliest",
     "window_years": "window: years",
     "never_share": "never: share of draws never independent",
     "chain_year_p50": "chain Pn: percentiles of the chain's year",
 }
+
+
+def _shown(df: Any, col: str) -> bool:
+    """A column is shown when it says something: a multiplier column only when it varies."""
+    if col == "lead_time_multiplier":
+        return df[col].nunique() > 1
+    if col == "variant" and "budget_usd_bn" in df:  # 'budget=4' says no more than the budget
+        return not df[col].astype(str).str.fullmatch(r"budget=[0-9.e+-]+").all()
+    if col in ("budget_value_usd_per_usd", "binding"):
+        return bool(df[col].notna().any())
+    return True
 
 
 def _cell(col: str, v: Any) -> str:
@@ -174,12 +194,14 @@ def _cell(col: str, v: Any) -> str:
         return "never" if col.startswith(("chain_year", "earliest")) else "-"
     if col == "never_share":
         return f"{100 * float(v):.0f}%"
-    if col == "discounted_cost_usd_bn":
+    if col in ("discounted_cost_usd_bn", "cost_of_independence_usd_bn", "expected_loss_usd_bn"):
         from autarky.answer import bn
 
         return bn(float(v))
-    if col in ("window_years", "window_years_p50", "budget_usd_bn"):
+    if col in ("window_years", "window_years_p50", "budget_usd_bn", "lead_time_multiplier"):
         return f"{float(v):g}"
+    if col in ("dependence_years", "budget_value_usd_per_usd"):
+        return f"{float(v) + 0.0:.1f}".replace("-0.0", "0.0")
     return f"{v:,.1f}" if isinstance(v, float) else str(v)
 
 

@@ -172,6 +172,7 @@ def chart_data(table: pd.DataFrame, years: list[int]) -> pd.DataFrame:
 def band_data(pct: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     """The percentiles, with 'never' percentiles plotted one year after the horizon."""
     out = pct.copy()
+    out["budget (USD bn per year)"] = out["budget_usd_bn"].astype(float)
     for q in ("p10", "p50", "p90"):
         col = out[f"chain_year_{q}"].astype("Float64")
         out[f"{q.upper()} year (chart)"] = col.fillna(float(years[-1] + 1)).astype(float)
