@@ -14,9 +14,9 @@ activity (docs/schema.md, processes.output_per_activity):
                served(r, c)  = lambda * demand(r, c) (chain-wide, all critical c at once)
 
 Availability: the bloc's regions count in full, the rival's not at all (they neither produce
-nor ship), every other region (neutral, or a third bloc) at ``neutral_share``: the part of its
-capacity the bloc could rely on when the rival cuts supply. Only the bloc's own demand is
-served; neutral regions' own consumption is what ``neutral_share`` leaves out.
+nor ship), every other region (neutral, or a third bloc) serves its own final demand first
+(``network/reserve.py``: the floor of its balance rows) and counts at ``neutral_share`` for the
+rest of its capacity: the part the bloc could rely on when the rival cuts supply.
 
 The cutoff share of commodity c is served(c) / demand(c); dependence is 1 - cutoff share.
 The chain-wide share is the largest lambda at which every critical demand of the bloc is
@@ -26,6 +26,7 @@ served at once (the weakest link, with shared inputs competing).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
@@ -33,6 +34,9 @@ import pandas as pd
 from scipy.sparse import coo_matrix, csc_matrix, hstack
 
 from network.dataset import Dataset
+
+if TYPE_CHECKING:
+    from network.reserve import Reserve
 
 CHAIN = "(chain)"
 INF = highspy.kHighsInf
@@ -57,10 +61,20 @@ class CutoffLP:
     _highs: dict = field(default_factory=dict, repr=False)  # the instance and small caches
 
     @classmethod
-    def build(cls, data: Dataset, bloc: str, excluded: set[str]) -> CutoffLP:
+    def build(
+        cls,
+        data: Dataset,
+        bloc: str,
+        excluded: set[str],
+        demanders: set[str] | None = None,
+        commodities: list[str] | None = None,
+    ) -> CutoffLP:
+        """The LP over every region not ``excluded``, serving the demand of ``demanders``
+        (default: the bloc's regions) for ``commodities`` (default: the critical ones)."""
         avail = [r for r in data.regions.index if r not in excluded]
         avail_set = set(avail)
-        bloc_regions = set(data.regions_of(bloc))
+        bloc_regions = set(data.regions_of(bloc)) if demanders is None else demanders
+        served_commodities = data.critical if commodities is None else commodities
         prod = data.capacity.index[data.capacity.index.get_level_values("region").isin(avail_set)]
         routes = data.routes
         ex = routes.index.get_level_values("exporter")
@@ -69,7 +83,7 @@ class CutoffLP:
         flows = routes.index[keep]
         flow_ub = routes["max_flow"].to_numpy()[keep]
         served = pd.MultiIndex.from_tuples(
-            [(r, c) for r in avail if r in bloc_regions for c in data.critical],
+            [(r, c) for r in avail if r in bloc_regions for c in served_commodities],
             names=["region", "commodity"],
         )
         yields, inputs = data.yields, data.inputs
@@ -141,13 +155,63 @@ class CutoffLP:
         return h
 
     def arrays(
-        self, capacity: pd.Series, availability: dict[str, float], demand: pd.Series
+        self,
+        capacity: pd.Series,
+        availability: dict[str, float],
+        demand: pd.Series,
+        reserve: Reserve | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Usable capacity per production column and demand per served entry, aligned."""
+        """Usable capacity per production column and demand per served entry, aligned. With a
+        ``reserve`` (network/reserve.py), the neutral regions' columns it names are usable up
+        to what their own demand needs plus the availability share of the rest."""
         cap = capacity.reindex(self.prod, fill_value=0.0).to_numpy(dtype=float)
         share = np.array([availability.get(r, 0.0) for r in self.prod.get_level_values(0)])
         dem = demand.reindex(self.served, fill_value=0.0).to_numpy(dtype=float)
-        return cap * share, dem
+        usable = cap * share
+        if reserve is not None and len(reserve.usable):
+            own = reserve.usable.reindex(self.prod).to_numpy(dtype=float)
+            usable = np.where(np.isnan(own), usable, own)
+        return usable, dem
+
+    def floor(self, reserve: Reserve | None) -> np.ndarray | None:
+        """Balance-row lower bounds: the neutral regions' own demand served first."""
+        if reserve is None or not len(reserve.served):
+            return None
+        out = np.zeros(self.a.shape[0])
+        pos = self.rows.get_indexer(reserve.served.index)
+        ok = pos >= 0
+        out[pos[ok]] = reserve.served.to_numpy(dtype=float)[ok]
+        return out
+
+    def solve_total(self, usable: np.ndarray, dem: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Serve as much of every demand entry as possible at once (the sum of the shares of
+        each entry served, maximised), then with the least total activity. Returns (activity
+        per production column, served per demand entry)."""
+        n_p, n_f, n_s = len(self.prod), len(self.flows), len(self.served)
+        upper = np.concatenate([usable, self.flow_ub, dem, [0.0]])
+        cost = np.zeros(n_p + n_f + n_s + 1)
+        cost[n_p + n_f : n_p + n_f + n_s] = np.where(dem > 0, 1.0 / np.maximum(dem, 1e-300), 0)
+        h = self._instance(dem)
+        self._set_floor(h, None)
+        idx = np.arange(len(upper), dtype=np.int32)
+        h.changeColsBounds(len(upper), idx, np.zeros(len(upper)), upper)
+        h.changeColsCost(len(cost), idx, cost)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # pragma: no cover
+            raise RuntimeError(f"cutoff LP failed: {h.modelStatusToString(h.getModelStatus())}")
+        served = np.asarray(h.getSolution().col_value)[n_p + n_f : n_p + n_f + n_s]
+        # second pass: the same service with the least activity (no production beyond need)
+        lower = np.zeros(len(upper))
+        lower[n_p + n_f : n_p + n_f + n_s] = np.maximum(0.0, served * (1 - 1e-9) - 1e-9)
+        cost = np.zeros(len(upper))
+        cost[:n_p] = -1.0
+        h.changeColsBounds(len(upper), idx, lower, np.maximum(lower, upper))
+        h.changeColsCost(len(cost), idx, cost)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # pragma: no cover
+            raise RuntimeError(f"cutoff LP failed: {h.modelStatusToString(h.getModelStatus())}")
+        x = np.asarray(h.getSolution().col_value)
+        return x[:n_p], served
 
     def solve(
         self,
@@ -155,15 +219,24 @@ class CutoffLP:
         availability: dict[str, float],
         demand: pd.Series,
         commodity: str | None,
+        reserve: Reserve | None = None,
     ) -> float:
         """Cutoff share of ``commodity`` (None: chain-wide lambda) given capacity by
         (region, process), availability by region and the bloc's demand by (region,
-        commodity). Returns NaN when the bloc has no demand for it."""
-        usable, dem = self.arrays(capacity, availability, demand)
-        return self.solve_arrays(usable, dem, commodity)
+        commodity), after the neutral regions' own demand in ``reserve``. Returns NaN when
+        the bloc has no demand for it."""
+        usable, dem = self.arrays(capacity, availability, demand, reserve)
+        return self.solve_arrays(usable, dem, commodity, self.floor(reserve))
 
-    def solve_arrays(self, usable: np.ndarray, dem: np.ndarray, commodity: str | None) -> float:
-        """As :meth:`solve`, with capacity and demand already aligned by :meth:`arrays`."""
+    def solve_arrays(
+        self,
+        usable: np.ndarray,
+        dem: np.ndarray,
+        commodity: str | None,
+        floor: np.ndarray | None = None,
+    ) -> float:
+        """As :meth:`solve`, with capacity and demand already aligned by :meth:`arrays` and
+        the balance rows' lower bounds by :meth:`floor`."""
         n_p, n_f, n_s = len(self.prod), len(self.flows), len(self.served)
         upper = np.concatenate([usable, self.flow_ub, np.zeros(n_s), [0.0]])
         cost = np.zeros(n_p + n_f + n_s + 1)
@@ -179,6 +252,7 @@ class CutoffLP:
         if total <= 0:
             return float("nan")
         h = self._instance(dem)
+        self._set_floor(h, floor)
         idx = np.arange(len(upper), dtype=np.int32)
         h.changeColsBounds(len(upper), idx, np.zeros(len(upper)), upper)
         h.changeColsCost(len(cost), idx, cost)
@@ -186,6 +260,18 @@ class CutoffLP:
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # pragma: no cover
             raise RuntimeError(f"cutoff LP failed: {h.modelStatusToString(h.getModelStatus())}")
         return min(1.0, max(0.0, h.getInfo().objective_function_value))
+
+    def _set_floor(self, h: highspy.Highs, floor: np.ndarray | None) -> None:
+        n_rows = self.a.shape[0]
+        new = np.zeros(n_rows) if floor is None else floor
+        last = self._highs.get(b"floor")
+        if last is None and floor is None:
+            return
+        if last is not None and np.array_equal(last, new):  # type: ignore[arg-type]
+            return
+        idx = np.arange(n_rows, dtype=np.int32)
+        h.changeRowsBounds(n_rows, idx, new, np.full(n_rows, INF))
+        self._highs[b"floor"] = new.copy()  # type: ignore[assignment]
 
     def _mask(self, commodity: str) -> np.ndarray:
         key = ("mask", commodity)
@@ -221,19 +307,22 @@ def cutoff_share(
     ``capacity`` (by region, process) defaults to existing capacity plus projects online by
     ``year``; a plan passes its own. Index: commodity.
     """
+    from network.reserve import reserve_in
+
     cap = data.capacity_in(year) if capacity is None else capacity
     excluded = set(data.regions_of(rival))
     lp = lp or CutoffLP.build(data, bloc, excluded)
     avail = availability(data, bloc, rival, neutral_share)
     dem = bloc_demand(data, bloc, year)
+    reserve = reserve_in(data, bloc, rival, year, cap, neutral_share)
     rows = []
     for c in data.critical:
         d = float(dem.xs(c, level="commodity").sum()) if c in dem.index.get_level_values(1) else 0
         if d <= 0:
             continue
-        share = lp.solve(cap, avail, dem, c)
+        share = lp.solve(cap, avail, dem, c, reserve)
         rows.append((c, d, share))
-    chain = lp.solve(cap, avail, dem, None)
+    chain = lp.solve(cap, avail, dem, None, reserve)
     rows.append((CHAIN, float("nan"), chain))
     out = pd.DataFrame(rows, columns=["commodity", "demand", "cutoff_share"]).set_index("commodity")
     out["dependence"] = 1.0 - out["cutoff_share"]

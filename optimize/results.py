@@ -113,8 +113,10 @@ def cutoff_table(data: Dataset, sc: Scenario, cap: pd.Series, years: list[int]) 
     """Per year and critical commodity the planner demands: the cutoff share on ``cap``
     (index region, process, year), plus the chain-wide share."""
     from network.cutoff import availability, bloc_demand
+    from network.reserve import ReserveLP
 
     lp = CutoffLP.build(data, sc.planner, set(data.regions_of(sc.rival)))
+    others = ReserveLP(data, sc.planner, sc.rival)  # neutral regions' own demand first
     avail = availability(data, sc.planner, sc.rival, sc.neutral_share)
     by_year = {int(t): g.droplevel("year") for t, g in cap.groupby(level="year")}
     empty = pd.Series(
@@ -125,12 +127,15 @@ def cutoff_table(data: Dataset, sc: Scenario, cap: pd.Series, years: list[int]) 
         dem = bloc_demand(data, sc.planner, t)
         if not len(dem):
             continue
-        usable, dem_arr = lp.arrays(by_year.get(t, empty), avail, dem)
+        cap_t = by_year.get(t, empty)
+        reserve = others.solve(t, cap_t, sc.neutral_share)
+        usable, dem_arr = lp.arrays(cap_t, avail, dem, reserve)
+        floor = lp.floor(reserve)
         present = set(dem.index.get_level_values("commodity"))
         for c in data.critical:
             if c in present:
-                rows.append((c, t, lp.solve_arrays(usable, dem_arr, c)))
-        rows.append((CHAIN, t, lp.solve_arrays(usable, dem_arr, None)))
+                rows.append((c, t, lp.solve_arrays(usable, dem_arr, c, floor)))
+        rows.append((CHAIN, t, lp.solve_arrays(usable, dem_arr, None, floor)))
     return pd.DataFrame(rows, columns=["commodity", "year", "cutoff_share"]).set_index(
         ["commodity", "year"]
     )

@@ -5,10 +5,11 @@ years whose output arrives within the horizon, routes whose exporter can produce
 and whose importer uses it, demand that is positive. Everything here is plain Python (lists of
 tuples, dicts of floats) so that building the Pyomo model is a straight walk over lists.
 
-The nominal state serves the planner bloc's final demand; every region's capacity is available
-to it (other regions' own consumption is not modelled), and the rival's exports are capped by
-the scenario's restrictions. The cutoff state serves the bloc's targeted demand with the rival
-removed and other non-bloc regions at the neutral share.
+The nominal state serves the planner bloc's final demand after the others' own demand
+(optimize/others.py: what regions outside the bloc can serve themselves from supply outside
+the bloc comes first), and the rival's exports are capped by the scenario's restrictions. The
+cutoff state serves the bloc's targeted demand with the rival removed and other non-bloc
+regions at the neutral share (after their own demand).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 from network.cutoff import availability
 from network.dataset import Dataset
+from optimize.others import other_demand, others_in_cutoff
 from optimize.projects import firm_projects, option_spend, project_options, project_table
 from optimize.scenario import CRITICAL, Scenario
 
@@ -108,6 +110,11 @@ class ModelData:
     exposure_weight: dict[Key3, float] = field(default_factory=dict)
     likelihood: dict[int, float] = field(default_factory=dict)  # p(t)
     value_lost: dict[str, float] = field(default_factory=dict)  # V(c), USD per unit
+    # others' own demand (optimize/others.py): nominal demand outside the bloc; in the cutoff
+    # state, neutral activity bounds and the own demand their balances must still serve
+    other_demand: dict[Key3, float] = field(default_factory=dict)
+    cut_usable: dict[Key3, float] = field(default_factory=dict)
+    cut_floor: dict[Key3, float] = field(default_factory=dict)
     # budgets (USD)
     budget_year: float | None = None
     budget_total: float | None = None
@@ -190,12 +197,13 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
     demand: dict[Key3, float] = {
         (r, c, int(t)): float(q) for (r, c, t), q in dem.items() if r in planner_set and q > 0
     }
+    others = other_demand(data, sc, fixed_cap, years)  # served first (optimize/others.py)
     penalty = {c: float(v) for c, v in data.commodities["value_unserved"].items()}
     penalty.update({c: float(v) for c, v in sc.value_unserved.items()})
 
     # routes: exporter can produce the commodity, importer uses it
     produces: set[Key2] = {(r, c) for (r, p, _t) in prod_keys for c in yields[p]}
-    uses: set[Key2] = {(r, c) for (r, c, _t) in demand}
+    uses: set[Key2] = {(r, c) for (r, c, _t) in demand} | {(r, c) for (r, c, _t) in others}
     for r, p, _t in prod_keys:
         uses.update((r, c) for c in recipe[p])
     arcs: list[Arc] = []
@@ -270,6 +278,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
             if k[1] in exposed and w > 0:
                 exposure_weight[k] = w
 
+    cut_usable, cut_floor = others_in_cutoff(data, sc, fixed_cap, cut_years)
     bn = 1e9
     return ModelData(
         years=years,
@@ -307,6 +316,9 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
         capped=capped,
         target_groups=dict(target_groups),
         exposure_weight=exposure_weight,
+        other_demand=others,
+        cut_usable=cut_usable,
+        cut_floor=cut_floor,
         likelihood=likelihood,
         value_lost=value_lost,
         budget_year=None if sc.budget.per_year_usd_bn is None else sc.budget.per_year_usd_bn * bn,

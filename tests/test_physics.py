@@ -204,3 +204,51 @@ def test_a_more_specific_row_settles_a_tie():
     assert data.routes.loc[("CHN", "USA", "widget"), "cost"] == 500.0
     # 10 t shipped at 500 USD/t
     assert run_plan(scenario(), data).objective == pytest.approx(5000.0)
+
+
+# ---------------------------------------------------------------------------------------
+# item 5: others' demand
+
+
+def test_the_rivals_own_demand_is_served_first_in_the_nominal_state():
+    # CHN makes 100 t at 1 USD/t and serves its own 95 t first: 5 t left for USA (10 t
+    # demanded); 100 t produced + 5 t shipped at 1 USD/t + 5 t unserved at 1,000 USD/t = 5,105
+    data = dataset_from_frames(
+        net(
+            {"press": ("widget", 1.0, {})},
+            [cap_row("CHN", "press", 100.0, variable_cost=1.0)],
+            {("USA", "widget"): 10.0, ("CHN", "widget"): 95.0},
+            critical=("widget",),
+        )
+    )
+    r = run_plan(scenario(), data)
+    assert r.objective == pytest.approx(5105.0)
+    assert r.unserved.loc[("USA", "widget", 2025), "unserved"] == pytest.approx(5.0)
+    assert r.flows.loc[("CHN", "USA", "widget", 2025), "flow"] == pytest.approx(5.0)
+
+
+def neutral_demand_net() -> Dataset:
+    """MYS (neutral) makes 10 t and needs 4 t itself; CHN (rival) makes 100 t; USA needs 10 t."""
+    return dataset_from_frames(
+        net(
+            {"press": ("widget", 1.0, {})},
+            [cap_row("CHN", "press", 100.0), cap_row("MYS", "press", 10.0)],
+            {("USA", "widget"): 10.0, ("MYS", "widget"): 4.0},
+            critical=("widget",),
+        )
+    )
+
+
+def test_a_neutral_region_serves_its_own_demand_before_the_bloc_in_a_cutoff():
+    # MYS keeps 4 t for itself; of the other 6 t the bloc may count on half: 3 t of 10 = 0.3
+    data = neutral_demand_net()
+    table = cutoff_share(data, "US", "CN", 2025, neutral_share=0.5)
+    assert table.loc["widget", "cutoff_share"] == pytest.approx(0.3)
+    ok = run_plan(scenario(neutral_share=0.5, targets=[dict(share=0.3, from_year=2025)]), data)
+    assert ok.status is Status.OPTIMAL
+    assert ok.cutoff.loc[("widget", 2025), "cutoff_share"] == pytest.approx(0.3)
+    # nominal: USA imports its 10 t (1 USD/t), MYS serves itself at no cost
+    assert ok.objective == pytest.approx(10.0)
+    short = run_plan(scenario(neutral_share=0.5, targets=[dict(share=0.31, from_year=2025)]), data)
+    assert short.status is Status.INFEASIBLE
+    assert short.diagnosis[0].amount == pytest.approx(0.01, abs=1e-6)

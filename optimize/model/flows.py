@@ -31,7 +31,8 @@ def add_unserved(m: pyo.ConcreteModel, d: ModelData) -> None:
 def add_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
     """For every region r, commodity c, year t with any term:
     sum_p yield[p,c] * prod[r,p,t] + sum_{routes into r} flow - sum_{routes out of r} flow
-      - sum_p input[p,c] * prod[r,p,t] >= demand[r,c,t] - unserved[r,c,t]
+      - sum_p input[p,c] * prod[r,p,t] >= demand[r,c,t] - unserved[r,c,t] + other[r,c,t]
+    (other: the demand of regions outside the bloc served first, optimize/others.py)
     (prod is activity; yield[p, output(p)] = output_per_activity, input = recipe amount *
     output_per_activity)."""
     terms: dict[tuple, list] = defaultdict(list)
@@ -48,7 +49,9 @@ def add_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
     keys = sorted(terms)
     m.balance = pyo.Constraint(
         keys,
-        rule=lambda m, *k: sum(a * v for a, v in terms[k]) >= d.demand.get(k, 0.0),
+        rule=lambda m, *k: (
+            sum(a * v for a, v in terms[k]) >= d.demand.get(k, 0.0) + d.other_demand.get(k, 0.0)
+        ),
     )
 
 

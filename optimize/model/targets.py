@@ -16,11 +16,16 @@ from optimize.sets import ModelData
 
 
 def add_cutoff_operations(m: pyo.ConcreteModel, d: ModelData) -> None:
-    """cut_prod[r,p,t] <= availability[r] * cap[r,p,t] for non-rival regions;
+    """cut_prod[r,p,t] <= availability[r] * cap[r,p,t] for non-rival regions, except that a
+    neutral region's activity is bounded by usable[r,p,t] = res + neutral_share * (cap - res)
+    (res: the activity its own demand needs, optimize/others.py), a column bound;
     cut_flow[e,i,c,t] >= 0 on routes between non-rival regions (max_flow applies)."""
     m.cut_prod = pyo.Var(d.cut_prod_keys, domain=pyo.NonNegativeReals)
+    for k, ub in d.cut_usable.items():
+        if k in m.cut_prod:
+            m.cut_prod[k].setub(ub)
     m.cut_prod_limit = pyo.Constraint(
-        d.cut_prod_keys,
+        [k for k in d.cut_prod_keys if k not in d.cut_usable],
         rule=lambda m, *k: m.cut_prod[k] <= d.avail[k[0]] * capacity_expr(m, d, k),
     )
     keys = [(*a, t) for a in d.cut_arcs for t in d.cut_years]
@@ -34,8 +39,9 @@ def add_cutoff_operations(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 def add_cutoff_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
     """For every non-rival region r, commodity c, year t with any term:
-    cut output + cut imports - cut exports - cut recipe use >= served[r,c,t]
-    (served only for the planner's targeted demand; 0 <= served <= demand)."""
+    cut output + cut imports - cut exports - cut recipe use >= served[r,c,t] + floor[r,c,t]
+    (served only for the planner's targeted demand, 0 <= served <= demand; floor: a neutral
+    region's own demand served first, optimize/others.py)."""
     m.served = pyo.Var(
         d.served_keys, domain=pyo.NonNegativeReals, bounds=lambda m, *k: (0, d.demand[k])
     )
@@ -51,7 +57,8 @@ def add_cutoff_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
     for k, v in m.served.items():
         terms[k].append((-1.0, v))
     m.cut_balance = pyo.Constraint(
-        sorted(terms), rule=lambda m, *k: sum(a * v for a, v in terms[k]) >= 0
+        sorted(terms),
+        rule=lambda m, *k: sum(a * v for a, v in terms[k]) >= d.cut_floor.get(k, 0.0),
     )
 
 
