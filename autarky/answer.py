@@ -156,7 +156,10 @@ def cost_rows(r: PlanResult, label: str = "") -> list[tuple[str, str]]:
     dep = getattr(r, "dependence_years", None)
     if dep:
         rows.append(
-            (f"{label}Dependence-years", f"{dep:.1f} (sum of the chain's yearly dependence)")
+            (
+                f"{label}Dependence-years",
+                f"{dep:.1f} (the chain's dependence summed over the years)",
+            )
         )
     return rows
 
@@ -184,7 +187,7 @@ def answer(r: PlanResult, race: Any = None, name: str | None = None) -> Answer:
     else:
         title = f"{sc.planner} and {sc.rival} plan against each other, race '{name or sc.name}'"
         plans = [race.us_plan, race.cn_plan]
-        rows = side_rows(race.us_plan, "US ") + side_rows(race.cn_plan, "CN ")[:2]
+        rows = side_rows(race.us_plan, "US: ") + side_rows(race.cn_plan, "CN: ")[:2]
         rows.append(("Strategic window", window_text(race)))
     relaxed = any(not p.ok for p in plans)
     years = f"{sc.years[0]}-{sc.years[-1]}"
@@ -192,6 +195,8 @@ def answer(r: PlanResult, race: Any = None, name: str | None = None) -> Answer:
         f"INFEASIBLE: the targets cannot be met; every figure is the RELAXED plan's ({years})"
         if relaxed
         else f"optimal: every target met ({years}, threshold {sc.threshold:.0%})"
+        if any(p.scenario.targets for p in plans)
+        else f"optimal plan, no hard targets ({years}, threshold {sc.threshold:.0%})"
     )
     return Answer(title, status, relaxed, rows)
 
