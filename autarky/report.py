@@ -94,29 +94,23 @@ def race_tables(result: Any) -> list[Table | str]:
             eqs,
             regime + (" (conceded)" if r.conceded else ""),
         )
-    t2 = Table(title="Iterations (restriction years each plan faced)")
-    for col in ("iteration", "US plan faces", "CN plan faces", "US chain year", "CN chain year"):
+    t2 = Table(title="Iterations (the cutoff likelihood each plan priced, from the game)")
+    for col in ("iteration", "US plan prices", "CN plan prices", "US chain year",
+                "CN chain year", "change of p"):
         t2.add_column(col)
-    for it in result.iterations:
-        faced = {
-            side: "; ".join(
-                f"{a}-{b} max share {m:g}"
-                for a, b, m in sorted(
-                    {(r.from_year, r.to_year, r.max_share) for r in it.restrictions[side]}
-                )
-            )
-            or "none"
-            for side in ("US", "CN")
-        }
-        if it.index == 0:
-            faced = {side: "own scenario restrictions" for side in faced}
+    from optimize.game.result import likelihood_text
+
+    changes = list(getattr(result, "changes", []))
+    for k, it in enumerate(result.iterations):
+        priced = {side: likelihood_text(it.likelihood(side)) for side in ("US", "CN")}
         years = it.chain_year
         t2.add_row(
             str(it.index),
-            faced["US"],
-            faced["CN"],
+            priced["US"],
+            priced["CN"],
             str(years["US"] or "never"),
             str(years["CN"] or "never"),
+            f"{changes[k]:.3g}" if k < len(changes) else "",
         )
     lines: list[Table | str] = [t, t2]
     w = result.window
@@ -130,13 +124,7 @@ def race_tables(result: Any) -> list[Table | str]:
             f"concession: {c.side} gives in in {c.year} "
             f"(cumulative loss {c.cumulative_loss:,.1f} > tolerance {c.tolerance:,.1f} USD bn)"
         )
-    n = len(result.iterations) - 1
-    if result.converged:
-        lines.append(f"fixed point after {n} iteration(s)")
-    elif result.cycle:
-        lines.append(f"cycle: the patterns of iterations {result.cycle} repeat; the last is shown")
-    else:
-        lines.append(f"no fixed point within {n} iterations; the last is shown")
+    lines.append(result.verdict)
     return lines
 
 

@@ -1,4 +1,4 @@
-"""Payoff arithmetic and parameter loading of optimize.game."""
+"""Payoff arithmetic (from plan stakes) and parameter loading of optimize.game.payoffs."""
 
 from __future__ import annotations
 
@@ -11,74 +11,78 @@ import pytest
 from network.errors import DataError, InputError
 from optimize.game.payoffs import (
     CN_GRADED,
+    NO_STAKES,
     US_GRADED,
     GameParams,
+    Stakes,
     Strategy,
+    damage,
     payoff_matrices,
+    payoff_parts,
     scalar_fields,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULTS = ROOT / "data" / "game" / "payoffs.csv"
 
-HAND = GameParams(
-    us_trade_gain=10.0,
-    cn_trade_gain=2.0,
-    us_efficiency_loss=4.0,
-    cn_efficiency_loss=1.0,
-    us_damage_scale=100.0,
-    cn_damage_scale=40.0,
-    rent_share=0.5,
-    escalation_cost=6.0,
-)
+HAND = GameParams(rent_share=0.5, escalation_cost=6.0, parallel_chain_multiplier=1.0)
+
+# US stakes: 10 units demanded, 4 served in a cutoff, 2 USD bn per unit lost, parallel chain
+# 1.5 USD bn/yr, China's exports to the US 3 USD bn/yr. China: 20 units, 5 served, 1 USD bn per
+# unit, no parallel chain, US exports to China 8 USD bn/yr.
+US_STAKES = Stakes(("m",), np.array([10.0]), np.array([4.0]), np.array([2e9]), 1.5, 3.0)
+CN_STAKES = Stakes(("c",), np.array([20.0]), np.array([5.0]), np.array([1e9]), 0.0, 8.0)
 
 
 def test_binary_payoffs_exact_entries():
-    a, b = payoff_matrices(HAND, dep_us=0.5, dep_cn=0.8)
-    # US: open/supply = G_us; control/supply = -E_us + rho D_us d_cn; */restrict - D_cn d_us
-    # control/restrict also - X.
-    assert a.tolist() == [
-        [10.0, 10.0 - 40 * 0.5],
-        [-4.0 + 0.5 * 100 * 0.8, -4.0 + 0.5 * 100 * 0.8 - 40 * 0.5 - 6.0],
-    ]
-    assert a.tolist() == [[10.0, -10.0], [36.0, 10.0]]
-    assert b.tolist() == [[2.0, -1.0 + 0.5 * 40 * 0.5], [2.0 - 80.0, -1.0 + 10.0 - 80.0 - 6.0]]
-    assert b.tolist() == [[2.0, 9.0], [-78.0, -77.0]]
+    a, b = payoff_matrices(HAND, US_STAKES, CN_STAKES)
+    dmg_us = 2 * (10 - 4) + 1.5  # China restricts: 12 lost supply + 1.5 parallel chain
+    dmg_cn = 1 * (20 - 5)  # the US controls: 15
+    # US: control gains rho * 15 = 7.5, forgoes its 8 of exports; China's restriction costs
+    # the US 13.5; both restricting costs each 6 more.
+    assert a.tolist() == [[0.0, -dmg_us], [0.5 * dmg_cn - 8.0, 0.5 * dmg_cn - 8.0 - dmg_us - 6]]
+    assert a.tolist() == [[0.0, -13.5], [-0.5, -20.0]]
+    assert b.tolist() == [[0.0, 0.5 * dmg_us - 3.0], [-dmg_cn, 0.5 * dmg_us - 3.0 - dmg_cn - 6]]
+    assert b.tolist() == [[0.0, 3.75], [-15.0, -17.25]]
 
 
-def test_graded_payoffs_with_exponents():
-    p = HAND.with_overrides(
-        us_strategies=US_GRADED, cn_strategies=CN_GRADED, damage_exponent=0.5, cost_exponent=2.0
-    )
-    a, b = payoff_matrices(p, dep_us=1.0, dep_cn=1.0)
+def test_graded_lost_supply_is_the_cap_shortfall():
+    p = HAND.with_overrides(us_strategies=US_GRADED, cn_strategies=CN_GRADED)
+    a, b = payoff_matrices(p, US_STAKES, CN_STAKES)
     assert a.shape == (3, 3) and b.shape == (3, 3)
-    h = math.sqrt(0.5)  # targeted: damage/rent factor 0.5**0.5, own cost factor 0.25
-    # US targeted vs China targeted: 10*0.5 - 4*0.25 + 0.5*100*h - 40*h - 6*0.25
-    assert a[1, 1] == pytest.approx(5.0 - 1.0 + 50 * h - 40 * h - 1.5, abs=1e-12)
-    # China broad vs US targeted: 0 - 1 + 0.5*40 - 100*h - 6*0.5
-    assert b[1, 2] == pytest.approx(-1.0 + 20.0 - 100 * h - 3.0, abs=1e-12)
-    assert a[0, 0] == 10.0 and b[0, 0] == 2.0
+    # China targeted (cap at half the US use): short max(0, 0.5 * 10 - 4) = 1 unit -> 2 bn,
+    # plus half the parallel chain 0.75. US targeted: 0.5 * 20 - 5 = 5 units -> 5 bn to China.
+    assert a[0, 1] == pytest.approx(-(2.0 + 0.75))
+    assert b[1, 0] == pytest.approx(-5.0)
+    # US targeted vs China targeted: rent 0.5 * 5 - half its exports 4 - 2.75 - 6 * 0.25
+    assert a[1, 1] == pytest.approx(2.5 - 4.0 - 2.75 - 1.5)
+    assert damage(p, US_STAKES, 0.4) == pytest.approx(0.0 + 0.4 * 1.5)  # 0.4 * 10 < 4 served
 
 
-def test_no_dependence_no_damage_no_rent():
-    a, b = payoff_matrices(HAND, dep_us=0.0, dep_cn=0.0)
-    assert a.tolist() == [[10.0, 10.0], [-4.0, -10.0]]
-    assert b.tolist() == [[2.0, -1.0], [2.0, -7.0]]
+def test_no_stakes_no_damage_no_rent():
+    a, b = payoff_matrices(HAND, NO_STAKES, NO_STAKES)
+    assert a.tolist() == [[0.0, 0.0], [0.0, -6.0]]
+    assert b.tolist() == a.tolist()
 
 
-def test_dependence_out_of_range_rejected():
-    with pytest.raises(ValueError, match="dep_cn = 1.2"):
-        payoff_matrices(HAND, 0.5, 1.2)
+def test_payoff_parts_name_every_term():
+    parts = payoff_parts(HAND, US_STAKES, CN_STAKES)
+    assert parts["us_lost_supply"] == 12.0 and parts["us_parallel_chain"] == 1.5
+    assert parts["us_damage"] == 13.5 and parts["cn_damage"] == 15.0
+    assert parts["us_rent"] == 7.5 and parts["cn_rent"] == 6.75
+    assert parts["us_forgone_exports"] == 8.0 and parts["cn_forgone_exports"] == 3.0
+    assert parts["us_escalation"] == parts["cn_escalation"] == 6.0
 
 
 def test_defaults_load_with_sources():
     p = GameParams.from_csv(DEFAULTS)
-    assert p.us_damage_scale == pytest.approx(0.25 * 385)
-    assert p.us_trade_gain == pytest.approx(0.06 * 385, abs=0.01)
-    assert p.cn_tolerance == pytest.approx(4 * 49)
+    assert p.damage_multiplier == 1.0  # the plans' own loss
+    assert p.price_share == pytest.approx(1 / 3)
+    assert p.cn_tolerance == p.us_tolerance == math.inf  # no concession unless a race sets one
     assert p.threshold == 0.95
     assert set(p.sources) == set(scalar_fields())
-    assert all(s.startswith("assumption:") or "data brief" in s for s in p.sources.values())
+    assert all(s.startswith("assumption:") or "data brief" in s or ".csv" in s
+               for s in p.sources.values())
     assert [s.name for s in p.us_strategies] == ["open", "control"]
     assert [s.name for s in p.cn_strategies] == ["supply", "restrict"]
 
@@ -116,6 +120,6 @@ def test_overrides_accept_mapping():
     p = HAND.with_overrides(cn_strategies={"none": 0.0, "targeted": 0.5, "broad": 1.0})
     assert p.cn_strategies == CN_GRADED
     assert HAND.cn_strategies != p.cn_strategies  # original untouched
-    a, _ = payoff_matrices(p, 0.5, 0.5)
+    a, _ = payoff_matrices(p, US_STAKES, CN_STAKES)
     assert a.shape == (2, 3)
     assert np.isfinite(a).all()

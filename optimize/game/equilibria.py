@@ -1,4 +1,4 @@
-"""Nash equilibria of a bimatrix game (A, B): all extreme equilibria, and a selection rule.
+"""Nash equilibria of a bimatrix game (A, B), through Gambit, and a selection rule.
 
 A pair of mixed strategies (x, y) is a Nash equilibrium when
 
@@ -6,45 +6,30 @@ A pair of mixed strategies (x, y) is a Nash equilibrium when
 
 i.e. every pure strategy played with positive probability is a best response.
 
-Default method, ``"vertex"`` (complete, also on degenerate games). With payoffs rescaled to
-A', B' in [1, 2] (a positive affine map, which leaves the equilibria unchanged), take the
-best-response polytopes
+The equilibria come from Gambit 16 (pygambit, ``gambit.nash.enummixed_solve``): mixed-strategy
+enumeration finds every *extreme* equilibrium of a two-player game, degenerate games included
+(there equilibria form convex components and each extreme point is listed once; Avis,
+Rosenberg, Savani and von Stengel 2010). We call it in exact rational arithmetic on payoffs
+rounded to 1e-9 (of a USD bn: one dollar), so degenerate games (ties, a continuum of
+equilibria) are not at the mercy of floating-point noise. Every profile Gambit returns is
+checked here as a mutual best response (``is_equilibrium``), snapped (|p| < 1e-9 -> 0,
+renormalised), deduplicated and sorted: pure equilibria first, then by descending
+probabilities of the US strategies in order, then of China's.
 
-    P = {x in R^m : x >= 0, B'^T x <= 1}        Q = {y in R^n : A' y <= 1, y >= 0}
-
-and label a point by the constraints binding at it: label i (row i) when x_i = 0 in P or
-(A' y)_i = 1 in Q, label m + j (column j) when (B'^T x)_j = 1 in P or y_j = 0 in Q. The
-extreme Nash equilibria are exactly the completely labelled vertex pairs (x, y) != (0, 0),
-normalised to sum 1 (Avis, Rosenberg, Savani and von Stengel 2010, the lrsnash method). This
-holds for degenerate games too, where vertices carry extra labels and equilibria come in
-convex components: the function returns every extreme point of every component once. The
-vertices are enumerated directly: every choice of d linearly independent binding
-constraints in d dimensions is solved and kept when feasible. That is C(m + n, m) small solves
-per polytope, fine for the games here (a handful of strategies per side).
-
-Cross-check methods: ``"support"``, our support enumeration over equal-size supports
-(I, J): solve A[I, J] y_J = v 1, sum y_J = 1 and x_I^T B[I, J] = u 1^T, sum x_I = 1, keep
-x, y >= 0 within tolerance; complete on nondegenerate games only. (nashpy 0.0.43's support
-enumeration tests ``prob >= 0`` exactly and drops equilibria whose zero entries come out as
--1e-17, so it is not used.) ``"lemke"``, nashpy's Lemke-Howson from every initial label: a
-subset of the equilibria, on nondegenerate games. Whatever the method, every candidate is verified
-as a mutual best response within tolerance, snapped (|p| < tol -> 0, renormalised),
-deduplicated, and sorted: pure equilibria first, then by descending probabilities of the
-US strategies in order, then of China's.
+nashpy stays in the tests as an independent cross-check (its vertex enumeration agrees on
+nondegenerate games).
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from fractions import Fraction
 
-import nashpy
 import numpy as np
+import pygambit as gbt
 
-METHODS = ("vertex", "support", "lemke")
-TOL = 1e-9  # on probabilities and on payoffs rescaled to [1, 2]
+TOL = 1e-9  # on probabilities
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,11 +98,8 @@ def is_equilibrium(a: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray,
                 and col_values @ y >= col_values.max() - tol * scale_b)
 
 
-def equilibria(a: np.ndarray, b: np.ndarray, method: str = "vertex") -> list[Equilibrium]:
-    """All extreme Nash equilibria of (A, B), deduplicated, verified and sorted (see module).
-
-    ``method`` is ``"vertex"`` (default; complete on every game), ``"support"`` or
-    ``"lemke"`` (for cross-checks; see the module docstring for their limits).
+def equilibria(a: np.ndarray, b: np.ndarray) -> list[Equilibrium]:
+    """All extreme Nash equilibria of (A, B) from Gambit's enummixed, verified and sorted.
 
     >>> a = np.array([[0.0, -1.0], [1.0, -10.0]])  # chicken: row 0 = swerve
     >>> for e in equilibria(a, a.T):
@@ -131,24 +113,40 @@ def equilibria(a: np.ndarray, b: np.ndarray, method: str = "vertex") -> list[Equ
         raise ValueError(f"A and B must be non-empty matrices of one shape: {a.shape}, {b.shape}")
     if not (np.isfinite(a).all() and np.isfinite(b).all()):
         raise ValueError("payoffs must be finite")
-    if method == "vertex":
-        candidates = _vertex_candidates(a, b)
-    elif method == "support":
-        candidates = _support_candidates(a, b)
-    elif method == "lemke":
-        candidates = _lemke_candidates(a, b)
-    else:
-        raise ValueError(f"unknown method {method!r}; use one of {METHODS}")
     found: list[np.ndarray] = []  # each (x, y) stacked as one vector
-    for x, y in candidates:
+    for x, y in _gambit_profiles(a, b):
         x, y = _snap(x), _snap(y)
         if x is not None and y is not None and is_equilibrium(a, b, x, y):
             found.append(np.r_[x, y])
+    if not found:  # cannot happen for a finite game; a guard against a library fault
+        raise RuntimeError(f"Gambit returned no verified equilibrium for A={a.tolist()}, "
+                           f"B={b.tolist()}")
     m = a.shape[0]
-    unique = _unique_rows(np.array(found).reshape(len(found), sum(a.shape)), 1e-7)
+    unique = _unique_rows(np.array(found), 1e-7)
     eqs = [Equilibrium(_frozen(v[:m]), _frozen(v[m:]), float(v[:m] @ a @ v[m:]),
                        float(v[:m] @ b @ v[m:])) for v in unique]
     return sorted(eqs, key=_order)
+
+
+def _exact(v: float) -> Fraction:
+    """A payoff as an exact rational, rounded to 1e-9."""
+    return Fraction(round(float(v) * 1e9)) / 10**9
+
+
+def _gambit_profiles(a: np.ndarray, b: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Every extreme equilibrium from ``enummixed_solve`` (rational), as float vectors."""
+    m, n = a.shape
+    game = gbt.Game.new_table([m, n])
+    us, cn = game.players
+    for i in range(m):
+        for j in range(n):
+            game[i, j][us] = _exact(a[i, j])
+            game[i, j][cn] = _exact(b[i, j])
+    result = gbt.nash.enummixed_solve(game, rational=True)
+    return [
+        (np.array([float(p) for _, p in eq[us]]), np.array([float(p) for _, p in eq[cn]]))
+        for eq in result.equilibria
+    ]
 
 
 def _order(e: Equilibrium) -> tuple:
@@ -173,12 +171,6 @@ def _snap(v: np.ndarray) -> np.ndarray | None:
     return v / total
 
 
-def _rescale(m: np.ndarray) -> np.ndarray:
-    """Positive affine map of ``m`` onto [1, 2] (all ones when ``m`` is constant)."""
-    span = float(np.ptp(m))
-    return np.ones_like(m) if span == 0 else 1.0 + (m - m.min()) / span
-
-
 def _unique_rows(rows: np.ndarray, tol: float) -> np.ndarray:
     """The rows of a 2-D array, each kept once: the first of any group within ``tol`` (max-norm)."""
     keep: list[int] = []
@@ -186,101 +178,6 @@ def _unique_rows(rows: np.ndarray, tol: float) -> np.ndarray:
         if not keep or np.abs(rows[keep] - rows[i]).max(axis=1).min() > tol:
             keep.append(i)
     return rows[keep]
-
-
-def _solve_nonsingular(systems: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Solve a stack of square systems; returns (solutions, mask of well-conditioned ones).
-
-    A system counts as singular when its smallest singular value is below 1e-10 times its
-    largest; those rows of the solution are left as NaN.
-    """
-    sv = np.linalg.svd(systems, compute_uv=False)
-    ok = sv[:, -1] > 1e-10 * sv[:, 0]
-    sol = np.full(rhs.shape, np.nan)
-    if ok.any():
-        sol[ok] = np.linalg.solve(systems[ok], rhs[ok][..., None])[..., 0]
-    return sol, ok
-
-
-def _vertices(g: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vertices of the bounded polytope {z : g z <= h} and, per vertex, its binding rows.
-
-    Every set of d = g.shape[1] rows with a nonsingular submatrix is solved (in one batch);
-    feasible solutions are kept once (tolerance TOL).
-    """
-    k, d = g.shape
-    subsets = np.array(list(combinations(range(k), d)))
-    sol, ok = _solve_nonsingular(g[subsets], h[subsets])
-    sol = sol[ok]
-    pts = _unique_rows(sol[(sol @ g.T <= h[None, :] + TOL).all(axis=1)], TOL)
-    binding = np.abs(pts @ g.T - h[None, :]) <= TOL
-    return pts, binding
-
-
-def _vertex_candidates(a: np.ndarray, b: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    m, n = a.shape
-    a1, b1 = _rescale(a), _rescale(b)
-    # P: -x <= 0 (labels 0..m-1), B'^T x <= 1 (labels m..m+n-1)
-    p_pts, p_lab = _vertices(np.vstack([-np.eye(m), b1.T]), np.r_[np.zeros(m), np.ones(n)])
-    # Q: A' y <= 1 (labels 0..m-1), -y <= 0 (labels m..m+n-1)
-    q_pts, q_lab = _vertices(np.vstack([a1, -np.eye(n)]), np.r_[np.ones(m), np.zeros(n)])
-    out = []
-    for i in range(len(p_pts)):
-        if p_pts[i].sum() <= TOL:
-            continue
-        complete = (p_lab[i][None, :] | q_lab).all(axis=1)
-        for j in np.flatnonzero(complete):
-            if q_pts[j].sum() > TOL:
-                out.append((p_pts[i] / p_pts[i].sum(), q_pts[j] / q_pts[j].sum()))
-    return out
-
-
-def _indifferent(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For a stack of k x k matrices M: probabilities p with all entries of M p equal.
-
-    Solves [[M, -1], [1^T, 0]] [p; v] = [0; 1] per matrix; returns (p, mask of solvable ones).
-    """
-    count, k, _ = blocks.shape
-    systems = np.zeros((count, k + 1, k + 1))
-    systems[:, :k, :k] = blocks
-    systems[:, :k, k] = -1.0
-    systems[:, k, :k] = 1.0
-    rhs = np.zeros((count, k + 1))
-    rhs[:, k] = 1.0
-    sol, ok = _solve_nonsingular(systems, rhs)
-    return sol[:, :k], ok
-
-
-def _support_candidates(a: np.ndarray, b: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    m, n = a.shape
-    out = []
-    for k in range(1, min(m, n) + 1):
-        pairs = [(r, c) for r in combinations(range(m), k) for c in combinations(range(n), k)]
-        rows = np.array([r for r, _ in pairs])
-        cols = np.array([c for _, c in pairs])
-        index = (rows[:, :, None], cols[:, None, :])
-        y_part, y_ok = _indifferent(a[index])
-        x_part, x_ok = _indifferent(np.transpose(b[index], (0, 2, 1)))
-        keep = y_ok & x_ok
-        keep[keep] &= (y_part[keep].min(axis=1) >= -TOL) & (x_part[keep].min(axis=1) >= -TOL)
-        for p in np.flatnonzero(keep):
-            x, y = np.zeros(m), np.zeros(n)
-            x[rows[p]], y[cols[p]] = x_part[p], y_part[p]
-            out.append((x, y))
-    return out
-
-
-def _lemke_candidates(a: np.ndarray, b: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    game = nashpy.Game(a, b)
-    out = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # nashpy warns on degenerate games; we verify instead
-        for label in range(sum(a.shape)):
-            try:
-                out.append(game.lemke_howson(initial_dropped_label=label))
-            except (ValueError, IndexError, np.linalg.LinAlgError):
-                continue
-    return out
 
 
 def _dominates(e: Equilibrium, f: Equilibrium, tol: float) -> bool:

@@ -1,31 +1,33 @@
-"""The yearly bargaining game between the US-side and the China-side bloc.
+"""The yearly bargaining game's players, strategies and payoffs, with payoffs from the plans.
 
 Two players choose a restriction strategy each year. Every strategy has an intensity
 ``s`` in [0, 1] (US: open = 0, control = 1; China: supply = 0, restrict = 1; graded sets such
 as none = 0, targeted = 0.5, broad = 1 work the same way), so the solver handles n x m games.
 
-Payoffs are USD bn per year. For a US strategy of intensity ``s`` (row i) and a China strategy
-of intensity ``r`` (column j), with ``d_us`` the US dependence on China and ``d_cn`` China's
-dependence on the US in that year (1 - cutoff share, in [0, 1]):
+Payoffs are USD bn per year, built from the two plans (``optimize.game.stakes`` reads them).
+For a target side T and its rival (the sender) S in year t, T's plan gives, over the
+commodities S's measures name that T's plan prices in its exposure section:
 
-    A[i, j] = G_us (1 - s)                       trade gains the US keeps
-              - E_us s^beta                      US efficiency loss from its own controls
-              + rho D_us d_cn s^alpha            strategic rent from coercing China
-              - D_cn d_us r^alpha                coercive damage China inflicts on the US
-              - X s r                            escalation / volatility cost
+    L_T(q)  = sum_c V_c max(0, q D_c - K_c) / 1e9     lost supply when S restricts at intensity q
+                                                      (V value lost per unit, D the bloc's
+                                                      demand, K what its cutoff state serves;
+                                                      q = 1 is the plan's loss_usd)
+    e_T     = the plan's extra cost of its parallel chain per year (its cost of independence,
+              discounted system cost against the free plan, as an annuity over the horizon)
+    F_S     = S's exports of those commodities to T's bloc in T's plan (flows x price)
 
-    B[i, j] = G_cn (1 - r) - E_cn r^beta + rho D_cn d_us r^alpha - D_us d_cn s^alpha - X s r
+With the multipliers m (damage), rho (rent share), x (forgone-export share), k (parallel
+chain) and the escalation cost X, for US intensity s (row i) and China intensity r (col j):
 
-with G the trade gains, E the efficiency loss, D the damage scale (damage the side's full
-restriction inflicts on a fully dependent rival), rho the rent share, X the escalation cost,
-alpha the damage exponent and beta the cost exponent. alpha < 1 makes targeted measures hit
-chokepoints (most of the damage for part of the intensity), beta > 1 makes their own cost
-rise faster than linearly; with alpha = beta = 1 intermediate intensities are exact mixtures
-of the extremes and the game is degenerate (the solver handles that, see ``equilibria``).
-For the default two-strategy sets (intensities 0 and 1) the exponents do not matter.
+    damage to T:        Dmg_T(q) = m (L_T(q) + k q e_T)
+    sender's own cost:  C_S(q)   = x q F_S
+    A[i, j] = rho Dmg_CN(s) - C_US(s) - Dmg_US(r) - X s r
+    B[i, j] = rho Dmg_US(r) - C_CN(r) - Dmg_CN(s) - X s r
 
-Default values live in ``data/game/payoffs.csv`` (columns parameter, value, unit, source).
-Most scales are labelled assumptions there, calibrated where possible on the data brief.
+rho Dmg is the sender's strategic value of the damage it inflicts (leverage, market share and
+security gained); with m = 1 and k = 0 the damage is exactly the target plan's computed
+cutoff loss in that year. Default values, units and sources live in ``data/game/payoffs.csv``
+(docs/game.md explains each).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ from network.errors import DataError, InputError, Problem
 US = "US"
 CN = "CN"
 SIDES = (US, CN)
+RIVAL = {US: CN, CN: US}
+BN = 1e9
 
 
 @dataclass(frozen=True)
@@ -71,24 +75,21 @@ CN_GRADED = strategies({"none": 0.0, "targeted": 0.5, "broad": 1.0})
 
 @dataclass(frozen=True)
 class GameParams:
-    """Payoff parameters. USD bn per year unless noted. See the module docstring for equations."""
+    """Multipliers and tolerances of the game (module docstring; units in payoffs.csv)."""
 
     us_strategies: tuple[Strategy, ...] = US_BINARY
     cn_strategies: tuple[Strategy, ...] = CN_BINARY
-    us_trade_gain: float = 0.0  # G_us: gains the US keeps from the trade when it does not restrict
-    cn_trade_gain: float = 0.0  # G_cn
-    us_efficiency_loss: float = 0.0  # E_us: lost sales / misallocation at full US controls
-    cn_efficiency_loss: float = 0.0  # E_cn
-    us_damage_scale: float = 0.0  # D_us: damage of full US controls on a fully dependent China
-    cn_damage_scale: float = 0.0  # D_cn: damage of full China controls on a fully dependent US
-    rent_share: float = 0.0  # rho: sender's strategic rent as a share of the damage (fraction)
-    escalation_cost: float = 0.0  # X: cost each side bears when both restrict fully
-    damage_exponent: float = 1.0  # alpha: damage and rent scale with intensity**alpha
-    cost_exponent: float = 1.0  # beta: own efficiency loss scales with intensity**beta
+    damage_multiplier: float = 1.0  # m: 1 = the plans' computed loss
+    rent_share: float = 0.0  # rho: sender's value of the damage it inflicts (fraction)
+    export_loss_share: float = 1.0  # x: share of forgone export value the sender loses
+    price_share: float = 1.0 / 3.0  # price per unit as a share of value_unserved
+    parallel_chain_multiplier: float = 0.0  # k: share of the plan's cost of independence
+    escalation_cost: float = 0.0  # X: USD bn/yr each side bears when both restrict fully
     discount_rate: float = 0.0  # per year (fraction)
     us_tolerance: float = math.inf  # cumulative USD bn the US bears in confrontation
     cn_tolerance: float = math.inf  # cumulative USD bn China bears in confrontation
-    threshold: float = 0.95  # self-sufficient when cutoff share >= threshold (fraction)
+    threshold: float = 0.95  # independent when cutoff share >= threshold (fraction)
+    likelihood_floor: float = 0.0  # smallest cutoff likelihood a plan is given (fraction)
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -194,9 +195,9 @@ class GameParams:
         """Cumulative loss (USD bn) ``side`` bears in confrontation before it concedes."""
         return {US: self.us_tolerance, CN: self.cn_tolerance}[side]
 
-    def damage_scale_of(self, side: str) -> float:
-        """Damage (USD bn/yr) ``side``'s full restriction inflicts on a fully dependent rival."""
-        return {US: self.us_damage_scale, CN: self.cn_damage_scale}[side]
+    def max_intensity(self, side: str) -> float:
+        """The intensity of ``side``'s most intensive strategy."""
+        return max(s.intensity for s in self.strategies_of(side))
 
 
 def scalar_fields() -> tuple[str, ...]:
@@ -223,21 +224,21 @@ def _check(p: GameParams) -> list[Problem]:
             elif not (0.0 <= s.intensity <= 1.0) or not s.name:
                 out.append(Problem(where, f"{side} strategy {s!r} invalid",
                                    "use a non-empty name and an intensity in [0, 1]", column=col))
-    nonneg = ("us_trade_gain", "cn_trade_gain", "us_efficiency_loss", "cn_efficiency_loss",
-              "us_damage_scale", "cn_damage_scale", "escalation_cost", "discount_rate",
-              "us_tolerance", "cn_tolerance")
+    nonneg = ("damage_multiplier", "export_loss_share", "parallel_chain_multiplier",
+              "escalation_cost", "discount_rate", "us_tolerance", "cn_tolerance")
     for name in nonneg:
         v = getattr(p, name)
         if not (v >= 0):  # also catches NaN
             out.append(Problem(where, f"{name} = {v} is negative or not a number",
                                "use a number >= 0", column=name))
-    if not (0.0 <= p.rent_share <= 1.0):
-        out.append(Problem(where, f"rent_share = {p.rent_share} outside [0, 1]",
-                           "use a fraction of the damage", column="rent_share"))
-    for name in ("damage_exponent", "cost_exponent"):
-        if not (getattr(p, name) > 0):
-            out.append(Problem(where, f"{name} = {getattr(p, name)} is not positive",
-                               "use a number > 0 (1 = linear in intensity)", column=name))
+    for name in ("rent_share", "likelihood_floor"):
+        if not (0.0 <= getattr(p, name) <= 1.0):
+            out.append(Problem(where, f"{name} = {getattr(p, name)} outside [0, 1]",
+                               "use a fraction", column=name))
+    if not (0.0 < p.price_share <= 1.0):
+        out.append(Problem(where, f"price_share = {p.price_share} outside (0, 1]",
+                           "use the price as a share of value_unserved, e.g. 1/3",
+                           column="price_share"))
     if not (0.0 < p.threshold <= 1.0):
         out.append(Problem(where, f"threshold = {p.threshold} outside (0, 1]",
                            "use the cutoff share that counts as self-sufficient, e.g. 0.95",
@@ -245,40 +246,88 @@ def _check(p: GameParams) -> list[Problem]:
     return out
 
 
+@dataclass(frozen=True)
+class Stakes:
+    """What a target side stands to lose in one year when its rival restricts, and what the
+    rival forgoes, read off the target's plan (``optimize.game.stakes``)."""
+
+    commodities: tuple[str, ...]  # exposed commodities the rival's measures name
+    demand: np.ndarray  # the bloc's demand per commodity (units)
+    served: np.ndarray  # what the plan's cutoff state serves (units)
+    value: np.ndarray  # value lost per unserved unit (USD per unit)
+    parallel_chain_usd_bn: float = 0.0  # e_T: extra cost of the parallel chain per year
+    exports_usd_bn: float = 0.0  # F_S: the rival's exports to the bloc, flows x price
+
+    def lost_supply(self, q: float) -> float:
+        """L_T(q), USD bn: value of the demand not served when the rival cuts q of the bloc's
+        use (a cap at 1 - q): sum_c V_c max(0, q D_c - K_c).
+
+        >>> Stakes(("m",), np.array([10.0]), np.array([4.0]), np.array([1e9])).lost_supply(1)
+        6.0
+        """
+        short = np.maximum(0.0, q * self.demand - self.served)
+        return float(short @ self.value) / BN
+
+
+NO_STAKES = Stakes((), np.zeros(0), np.zeros(0), np.zeros(0))
+
+
+def damage(params: GameParams, stakes: Stakes, q: float) -> float:
+    """Dmg_T(q) = m (L_T(q) + k q e_T), USD bn: what the sender's measures at intensity q cost
+    the target in the year."""
+    lost = stakes.lost_supply(q)
+    extra = params.parallel_chain_multiplier * q * stakes.parallel_chain_usd_bn
+    return params.damage_multiplier * (lost + extra)
+
+
+def own_cost(params: GameParams, stakes: Stakes, q: float) -> float:
+    """C_S(q) = x q F_S, USD bn: the exports the sender forgoes by restricting at intensity q
+    (``stakes`` are the target's)."""
+    return params.export_loss_share * q * stakes.exports_usd_bn
+
+
 def payoff_matrices(
-    params: GameParams, dep_us: float, dep_cn: float
+    params: GameParams, us: Stakes, cn: Stakes
 ) -> tuple[np.ndarray, np.ndarray]:
     """The bimatrix (A, B) of one year, USD bn; rows = US strategies, columns = China's.
 
-    ``dep_us`` is the US dependence on China (hurts the US when China restricts), ``dep_cn``
-    China's dependence on the US (hurts China when the US controls); both in [0, 1].
+    ``us`` are the US side's stakes (what China's measures do to it), ``cn`` China's.
     Equations in the module docstring.
 
-    >>> p = GameParams(us_trade_gain=10, cn_damage_scale=20, escalation_cost=3)
-    >>> A, B = payoff_matrices(p, dep_us=0.5, dep_cn=0.0)
-    >>> A.tolist()
-    [[10.0, 0.0], [0.0, -13.0]]
+    >>> us = Stakes(("m",), np.array([10.0]), np.array([0.0]), np.array([1e9]), 0.0, 2.0)
+    >>> A, B = payoff_matrices(GameParams(rent_share=0.5, escalation_cost=3), us, NO_STAKES)
+    >>> A.tolist(), B.tolist()
+    ([[0.0, -10.0], [0.0, -13.0]], [[0.0, 3.0], [0.0, 0.0]])
     """
-    for name, d in (("dep_us", dep_us), ("dep_cn", dep_cn)):
-        if not (0.0 <= d <= 1.0):
-            raise ValueError(f"{name} = {d} outside [0, 1]")
-    s = np.array([st.intensity for st in params.us_strategies])[:, None]
-    r = np.array([st.intensity for st in params.cn_strategies])[None, :]
-    alpha, beta = params.damage_exponent, params.cost_exponent
-    hit_us, hit_cn = s**alpha, r**alpha  # damage/rent factor of the US and China measures
-    escalation = params.escalation_cost * s * r
-    a = (
-        params.us_trade_gain * (1.0 - s)
-        - params.us_efficiency_loss * s**beta
-        + params.rent_share * params.us_damage_scale * dep_cn * hit_us
-        - params.cn_damage_scale * dep_us * hit_cn
-        - escalation
-    )
-    b = (
-        params.cn_trade_gain * (1.0 - r)
-        - params.cn_efficiency_loss * r**beta
-        + params.rent_share * params.cn_damage_scale * dep_us * hit_cn
-        - params.us_damage_scale * dep_cn * hit_us
-        - escalation
-    )
+    s = [st.intensity for st in params.us_strategies]
+    r = [st.intensity for st in params.cn_strategies]
+    a = np.zeros((len(s), len(r)))
+    b = np.zeros((len(s), len(r)))
+    dmg_cn = [damage(params, cn, q) for q in s]  # US measures hit China
+    dmg_us = [damage(params, us, q) for q in r]
+    cost_us = [own_cost(params, cn, q) for q in s]  # US exports to China forgone
+    cost_cn = [own_cost(params, us, q) for q in r]
+    for i, si in enumerate(s):
+        for j, rj in enumerate(r):
+            escalation = params.escalation_cost * si * rj
+            a[i, j] = params.rent_share * dmg_cn[i] - cost_us[i] - dmg_us[j] - escalation
+            b[i, j] = params.rent_share * dmg_us[j] - cost_cn[j] - dmg_cn[i] - escalation
     return a + 0.0, b + 0.0  # + 0.0 turns -0.0 into 0.0 for clean output
+
+
+def payoff_parts(params: GameParams, us: Stakes, cn: Stakes) -> dict[str, float]:
+    """Each side's payoff parts at full intensity, USD bn, for the tables (Game sheet, JSON):
+    lost supply and parallel-chain cost it suffers, damage, rent it gains from restricting,
+    exports it forgoes by restricting, escalation cost."""
+    out: dict[str, float] = {}
+    for side, own, other in ((US, us, cn), (CN, cn, us)):
+        q, mine = params.max_intensity(RIVAL[side]), params.max_intensity(side)
+        key = side.lower()
+        out[f"{key}_lost_supply"] = params.damage_multiplier * own.lost_supply(q)
+        out[f"{key}_parallel_chain"] = (params.damage_multiplier * params.parallel_chain_multiplier
+                                        * q * own.parallel_chain_usd_bn)
+        out[f"{key}_damage"] = damage(params, own, q)
+        out[f"{key}_rent"] = params.rent_share * damage(params, other, mine)
+        out[f"{key}_forgone_exports"] = own_cost(params, other, mine)
+        out[f"{key}_escalation"] = params.escalation_cost * q * mine
+    return out

@@ -1,41 +1,44 @@
-"""The game along a dependence path: regimes, the strategic window, concession, sanction bite.
+"""The game along the years: play, concession, pinned years, regimes and the strategic window.
 
-For every year t the stage game (A_t, B_t) = payoff_matrices(params, d_US(t), d_CN(t)) is
-solved, one equilibrium is selected (``equilibria.select``) and the year is classified.
+For every year t the stage game (A_t, B_t) = payoff_matrices(params, stakes_US(t), stakes_CN(t))
+is solved and one equilibrium selected (``equilibria.select``). What is *played* in t is that
+equilibrium unless the year is pinned (a truce: given strategies) or falls under a concession.
 
-A side is self-sufficient in year t when d(t) <= 1 - threshold (its cutoff share reaches the
-threshold). Regimes, first match wins:
+A side is *independent* in t when its dependence d(t) <= 1 - threshold (its cutoff share reaches
+the threshold). A side *restricts* when its (expected) intensity is above 1e-9. The leader's
+restriction *pays* when, against the laggard's play in t, the leader's most intensive strategy
+earns it strictly more than its least intensive one.
 
-1. SYSTEMIC_DECOUPLING: both sides self-sufficient.
-2. ASYMMETRIC_DECOUPLING: exactly one side self-sufficient, the *leader*. These years are
-   the strategic window: the leader no longer feels the rival's restrictions, the rival
-   still feels the leader's.
-3. MIXED: the selected equilibrium is mixed (neither side self-sufficient).
-4. STALEMATE: both restrict (intensity > 0) - mutual restriction.
-5. RETURN_TO_TRADE: neither restricts.
-6. COERCION: exactly one restricts, against a side that is not self-sufficient.
+Regimes (the seed paper's paths; first match wins, so every year has exactly one):
 
-Precedence: the self-sufficiency regimes come first because they are structural - once a
-side's dependence is below 1 - threshold, coercive damage against it (proportional to its
-dependence) is close to nil, so whatever strategies are played, the bargaining position is
-set by who no longer needs whom; strategies only distinguish the regimes among dependent
-sides. The strategy columns are kept in the table, so nothing is lost by this ordering.
+1. SYSTEMIC_DECOUPLING: both sides independent; neither needs the other, whatever is played.
+2. ASYMMETRIC_DECOUPLING (the strategic window): exactly one side independent (the *leader*),
+   the other (the *laggard*) dependent, the leader restricts and its restriction pays.
+3. STALEMATE: both restrict, in pure strategies (mutual restriction), and 2 does not hold.
+4. CONTESTED: the play is mixed (a side randomises) and neither 1 nor 2 holds.
+5. COERCION: exactly one side restricts, in pure strategies, and 2 does not hold.
+6. RETURN_TO_TRADE: neither side restricts, and both are not independent.
 
-Tolerance: a side is *in confrontation* in year t when the rival restricts against it
-(rival intensity > 0, which includes mutual restriction) and it is not self-sufficient. Its
-loss that year is its payoff shortfall against the trade profile (both sides' least
+A label never contradicts the play: return to trade only when nobody restricts, stalemate only
+when both do, the window only when the leader restricts and gains by it.
+
+Concession. A side is *in confrontation* in t when its rival restricts and it is not
+independent; its loss is its payoff shortfall against the trade profile (both sides' least
 intensive strategies), floored at 0. When its cumulative confrontation loss (undiscounted,
-USD bn) would exceed its tolerance in year t, it concedes in year t rather than bear that
-loss, and from year t on the path returns to trade (both sides play their least intensive
-strategy; the self-sufficiency regimes still take precedence as above). If both sides would
-pass their tolerance in the same year, the one further past it (loss / tolerance) concedes,
-and on an exact tie the US (order of SIDES).
+USD bn) would exceed its tolerance in t, it concedes in t (if both would, the one further past
+its tolerance, ties to the US). A concession ends the confrontation between *dependent* sides:
+from t on, in every year in which neither side is independent, both play their least intensive
+strategies. It does not bind once a side is independent (the bargaining position it settled
+has changed), so a window or systemic decoupling can follow a concession.
+
+Pinned years (``game.pinned``: a truce, a known episode) are played as given; they are neither
+conceded nor counted toward tolerance unless the pinned play itself restricts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 import numpy as np
@@ -43,32 +46,37 @@ import pandas as pd
 
 from network.errors import InputError, Problem
 from optimize.game.equilibria import Equilibrium, equilibria, select, strategy_text
-from optimize.game.payoffs import CN, SIDES, US, GameParams, payoff_matrices
+from optimize.game.payoffs import (
+    CN,
+    RIVAL,
+    SIDES,
+    US,
+    GameParams,
+    Stakes,
+    damage,
+    payoff_matrices,
+    payoff_parts,
+)
 
 Year = int
 
 INTENSITY_TOL = 1e-9  # expected intensity above this counts as restricting
-DEPENDENCE = {US: "us_dependence", CN: "cn_dependence"}
-SELF_SUFFICIENT = {US: "us_self_sufficient", CN: "cn_self_sufficient"}
-STRATEGY = {US: "us_strategy", CN: "cn_strategy"}
-INTENSITY = {US: "us_intensity", CN: "cn_intensity"}
-RIVAL = {US: CN, CN: US}
-PLAY_COLUMNS = ("us_strategy", "cn_strategy", "us_intensity", "cn_intensity", "pure")
 PATH_COLUMNS = (
-    "us_dependence", "cn_dependence", "us_self_sufficient", "cn_self_sufficient",
-    *PLAY_COLUMNS, "regime", "leader", "conceded",
+    "us_dependence", "cn_dependence", "us_independent", "cn_independent",
+    "us_strategy", "cn_strategy", "us_intensity", "cn_intensity", "pure",
+    "us_restriction_pays", "cn_restriction_pays", "regime", "leader", "conceded", "pinned",
 )
 
 
 class Regime(Enum):
-    """Regime of one year (see the module docstring for definitions and precedence)."""
+    """Regime of one year (module docstring: definitions and precedence)."""
 
     SYSTEMIC_DECOUPLING = "systemic decoupling"
     ASYMMETRIC_DECOUPLING = "asymmetric decoupling"
-    MIXED = "mixed"  # selected equilibrium is mixed, neither side self-sufficient
     STALEMATE = "stalemate"
+    CONTESTED = "contested (mixed play)"
+    COERCION = "coercion"
     RETURN_TO_TRADE = "return to trade"
-    COERCION = "coercion"  # one side restricts, the other does not, neither self-sufficient
 
     def __str__(self) -> str:
         return self.value
@@ -78,10 +86,13 @@ class Regime(Enum):
 class Window:
     """A strategic window: consecutive years of asymmetric decoupling with one leader."""
 
-    leader: str  # 'US' or 'CN': the self-sufficient side
+    leader: str  # 'US' or 'CN': the independent side whose restriction pays
     start: Year
     end: Year  # inclusive
     years: int  # end - start + 1
+
+    def __str__(self) -> str:
+        return f"{self.leader} leads {self.start}-{self.end} ({self.years} years)"
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,20 @@ class Concession:
     cumulative_loss: float  # USD bn, including year ``year``'s loss it refused to bear
     tolerance: float  # USD bn
 
+    def __str__(self) -> str:
+        return (f"{self.side} gives in in {self.year} (cumulative loss "
+                f"{self.cumulative_loss:,.1f} > tolerance {self.tolerance:,.1f} USD bn)")
+
+
+@dataclass(frozen=True)
+class Pin:
+    """Play fixed in some years: each side's strategy name (e.g. a truce)."""
+
+    years: tuple[Year, ...]
+    us: str
+    cn: str
+    name: str = ""
+
 
 def discount_factor(rate: float, years: float) -> float:
     """Present-value factor (1 + rate) ** -years.
@@ -103,70 +128,37 @@ def discount_factor(rate: float, years: float) -> float:
     return float((1.0 + rate) ** -years)
 
 
-def _regime(us_ss: bool, cn_ss: bool, us_int: float, cn_int: float,
-            pure: bool) -> tuple[Regime, str]:
-    """Regime and leader ('' unless asymmetric decoupling) of one year."""
-    if us_ss and cn_ss:
+def regime_of(us_ind: bool, cn_ind: bool, us_int: float, cn_int: float, pure: bool,
+              pays: Mapping[str, bool]) -> tuple[Regime, str]:
+    """Regime and leader ('' unless asymmetric decoupling) of one year (module docstring)."""
+    if us_ind and cn_ind:
         return Regime.SYSTEMIC_DECOUPLING, ""
-    if us_ss or cn_ss:
-        return Regime.ASYMMETRIC_DECOUPLING, US if us_ss else CN
+    on = {US: us_int > INTENSITY_TOL, CN: cn_int > INTENSITY_TOL}
+    if us_ind != cn_ind:
+        leader = US if us_ind else CN
+        if on[leader] and pays[leader]:
+            return Regime.ASYMMETRIC_DECOUPLING, leader
     if not pure:
-        return Regime.MIXED, ""
-    us_on, cn_on = us_int > INTENSITY_TOL, cn_int > INTENSITY_TOL
-    if us_on and cn_on:
+        return Regime.CONTESTED, ""
+    if on[US] and on[CN]:
         return Regime.STALEMATE, ""
-    if not (us_on or cn_on):
-        return Regime.RETURN_TO_TRADE, ""
-    return Regime.COERCION, ""
+    if on[US] or on[CN]:
+        return Regime.COERCION, ""
+    return Regime.RETURN_TO_TRADE, ""
 
 
-def play_table(params: GameParams, selected: Mapping[Year, Equilibrium]) -> pd.DataFrame:
-    """Per year: each side's strategy text, expected intensity, and whether play is pure."""
-    us_labels = [s.name for s in params.us_strategies]
-    cn_labels = [s.name for s in params.cn_strategies]
-    us_int = [s.intensity for s in params.us_strategies]
-    cn_int = [s.intensity for s in params.cn_strategies]
-    rows = {}
-    for year, e in sorted(selected.items()):
-        ui, ci = e.expected_intensity(us_int, cn_int)
-        rows[year] = (strategy_text(e.us, us_labels), strategy_text(e.cn, cn_labels), ui, ci,
-                      e.pure)
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(PLAY_COLUMNS))
-    frame.index.name = "year"
-    return frame
-
-
-def classify(dependence: pd.DataFrame, play: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """The regime table, indexed by year (columns PATH_COLUMNS).
-
-    ``dependence``: columns 'US', 'CN' (1 - cutoff share); ``play``: columns PLAY_COLUMNS,
-    as from :func:`play_table`; both indexed by the same years.
-    """
-    dep = _checked_dependence(dependence)
-    if not dep.index.equals(play.index.sort_values()):
-        raise ValueError("dependence and play must cover the same years")
-    play = play.sort_index()
-    out = pd.DataFrame(index=dep.index)
-    for side in SIDES:
-        out[DEPENDENCE[side]] = dep[side].astype(float)
-    for side in SIDES:
-        out[SELF_SUFFICIENT[side]] = dep[side] <= 1.0 - threshold + 1e-12
-    for col in PLAY_COLUMNS:
-        out[col] = play[col]
-    out["pure"] = out["pure"].astype(bool)
-    out["conceded"] = False
-    _set_regimes(out, out.index)
-    return out[list(PATH_COLUMNS)]
-
-
-def _set_regimes(path: pd.DataFrame, years: pd.Index) -> None:
-    pairs = [
-        _regime(bool(r.us_self_sufficient), bool(r.cn_self_sufficient), float(r.us_intensity),
-                float(r.cn_intensity), bool(r.pure))
-        for r in path.loc[years].itertuples()
-    ]
-    path.loc[years, "regime"] = pd.Series([p[0] for p in pairs], index=years, dtype=object)
-    path.loc[years, "leader"] = pd.Series([p[1] for p in pairs], index=years, dtype=object)
+def restriction_pays(a: np.ndarray, b: np.ndarray, params: GameParams, x: np.ndarray,
+                     y: np.ndarray) -> dict[str, bool]:
+    """Per side: its most intensive strategy earns strictly more than its least intensive one
+    against the other side's play (x: US probabilities, y: China's)."""
+    out = {}
+    for side, mat, other in ((US, a, y), (CN, b.T, x)):
+        ints = [s.intensity for s in params.strategies_of(side)]
+        hi, lo = int(np.argmax(ints)), int(np.argmin(ints))
+        value = mat @ other
+        scale = max(float(np.abs(mat).max(initial=0.0)), 1.0)
+        out[side] = bool(value[hi] > value[lo] + 1e-9 * scale)
+    return out
 
 
 def strategic_windows(path: pd.DataFrame) -> list[Window]:
@@ -176,7 +168,7 @@ def strategic_windows(path: pd.DataFrame) -> list[Window]:
     leader = ""
     for year, row in path.sort_index().iterrows():
         inside = row["regime"] is Regime.ASYMMETRIC_DECOUPLING
-        if run and (not inside or row["leader"] != leader):
+        if run and (not inside or row["leader"] != leader or int(year) != run[-1] + 1):
             windows.append(Window(leader, run[0], run[-1], run[-1] - run[0] + 1))
             run = []
         if inside:
@@ -193,45 +185,8 @@ def main_window(path: pd.DataFrame) -> Window | None:
     return max(windows, key=lambda w: (w.years, -w.start)) if windows else None
 
 
-def apply_tolerance(
-    path: pd.DataFrame,
-    losses: pd.DataFrame,
-    tolerance: Mapping[str, float],
-    trade_labels: Mapping[str, str],
-) -> tuple[pd.DataFrame, Concession | None]:
-    """Concession by the side whose confrontation losses exceed its tolerance (module doc).
-
-    ``losses``: USD bn per year, columns 'US', 'CN', same years as ``path``;
-    ``tolerance``: cumulative USD bn per side; ``trade_labels``: each side's least intensive
-    strategy, written into the rows from the concession year on. Returns a new table.
-    """
-    path = path.sort_index().copy()
-    cum = dict.fromkeys(SIDES, 0.0)
-    concession: Concession | None = None
-    for year, row in path.iterrows():
-        over = []
-        for side in SIDES:
-            if row[INTENSITY[RIVAL[side]]] > INTENSITY_TOL and not row[SELF_SUFFICIENT[side]]:
-                cum[side] += max(float(losses.at[year, side]), 0.0)
-                if cum[side] > tolerance[side]:
-                    ratio = cum[side] / tolerance[side] if tolerance[side] > 0 else np.inf
-                    over.append((-ratio, SIDES.index(side), side))
-        if over:
-            side = min(over)[2]
-            concession = Concession(side, int(year), cum[side], float(tolerance[side]))
-            break
-    if concession is not None:
-        after = path.index[path.index >= concession.year]
-        for side in SIDES:
-            path.loc[after, STRATEGY[side]] = trade_labels[side]
-            path.loc[after, INTENSITY[side]] = 0.0
-        path.loc[after, "pure"] = True
-        path.loc[after, "conceded"] = True
-        _set_regimes(path, after)
-    return path, concession
-
-
-def _checked_dependence(dependence: pd.DataFrame) -> pd.DataFrame:
+def checked_dependence(dependence: pd.DataFrame) -> pd.DataFrame:
+    """Columns US, CN (1 - cutoff share) per year, checked and clipped to [0, 1]."""
     where = "dependence path"
     problems = [
         Problem(where, f"column '{side}' missing", "give each bloc's dependence (1 - cutoff share)")
@@ -243,113 +198,131 @@ def _checked_dependence(dependence: pd.DataFrame) -> pd.DataFrame:
     if not dep.index.is_unique:
         problems.append(Problem(where, "years repeat", "give one row per year"))
     for side in SIDES:
-        bad = dep.index[~dep[side].between(-1e-9, 1 + 1e-9)]
-        for year in bad:
+        for year in dep.index[~dep[side].between(-1e-9, 1 + 1e-9)]:
             problems.append(Problem(where, f"{side} dependence {dep.at[year, side]} in {year} "
                                     "outside [0, 1]", "use 1 - cutoff share", column=side))
     if problems:
         raise InputError(problems, title="invalid dependence path")
     dep = dep.clip(0.0, 1.0).sort_index()
-    dep.index = dep.index.astype(int)
-    dep.index.name = "year"
+    dep.index = pd.Index([int(y) for y in dep.index], name="year")
     return dep
-
-
-def confrontation_losses(
-    params: GameParams,
-    matrices: Mapping[Year, tuple[np.ndarray, np.ndarray]],
-    selected: Mapping[Year, Equilibrium],
-) -> pd.DataFrame:
-    """Per year and side: max(0, payoff at the trade profile - payoff at the selected play).
-
-    The trade profile is each side's least intensive strategy (the first of equals).
-    """
-    i0 = int(np.argmin([s.intensity for s in params.us_strategies]))
-    j0 = int(np.argmin([s.intensity for s in params.cn_strategies]))
-    rows = {
-        year: (max(a[i0, j0] - selected[year].us_payoff, 0.0),
-               max(b[i0, j0] - selected[year].cn_payoff, 0.0))
-        for year, (a, b) in sorted(matrices.items())
-    }
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(SIDES))
-    frame.index.name = "year"
-    return frame
 
 
 @dataclass(frozen=True)
 class GamePath:
-    """The game solved along a dependence path; the feedback loop's view of the game."""
+    """The game solved along the years; the loop's and the outputs' view of the game."""
 
     matrices: Mapping[Year, tuple[np.ndarray, np.ndarray]]  # (A, B) per year, USD bn
     equilibria: Mapping[Year, tuple[Equilibrium, ...]]  # all extreme equilibria per year
-    selected: Mapping[Year, Equilibrium]  # the stage-game pick (before any concession)
-    path: pd.DataFrame  # regime table after tolerance, indexed by year (PATH_COLUMNS)
+    selected: Mapping[Year, Equilibrium]  # the stage-game pick (before pins and concession)
+    path: pd.DataFrame  # the year table (PATH_COLUMNS), after pins and concession
     losses: pd.DataFrame  # confrontation losses, USD bn, columns 'US', 'CN'
+    parts: pd.DataFrame  # payoff parts at full intensity per year, USD bn (payoff_parts)
     windows: tuple[Window, ...]
     main_window: Window | None
     concession: Concession | None
     us_labels: tuple[str, ...]
     cn_labels: tuple[str, ...]
+    probabilities: Mapping[Year, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
-    def equilibria_table(self) -> pd.DataFrame:
-        """Every equilibrium of every year, indexed by (year, equilibrium)."""
-        rows = []
-        for year, eqs in sorted(self.equilibria.items()):
-            for k, e in enumerate(eqs):
-                rows.append((year, k, e.describe((self.us_labels, self.cn_labels)), e.pure,
-                             e.us_payoff, e.cn_payoff, e is self.selected[year]))
-        frame = pd.DataFrame(rows, columns=["year", "equilibrium", "play", "pure", "us_payoff",
-                                            "cn_payoff", "selected"])
-        return frame.set_index(["year", "equilibrium"])
+    def restriction_probability(self) -> pd.DataFrame:
+        """Per year and sender: the expected intensity of its play (for binary strategies the
+        probability that it restricts). Columns 'US', 'CN'."""
+        frame = pd.DataFrame({side: self.path[f"{side.lower()}_intensity"].astype(float)
+                              for side in SIDES})
+        frame.index.name = "year"
+        return frame
 
 
-def solve_path(params: GameParams, dependence: pd.DataFrame) -> GamePath:
-    """Solve, select and classify every year of ``dependence`` (index year, columns US, CN).
+def _trade_losses(a: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray, i0: int,
+                  j0: int) -> tuple[float, float]:
+    return max(a[i0, j0] - float(x @ a @ y), 0.0), max(b[i0, j0] - float(x @ b @ y), 0.0)
 
-    Steps: matrices per year -> all equilibria (vertex enumeration) -> ``select`` with the
-    year's (A, B) -> regime table -> confrontation losses -> tolerance and concession ->
-    strategic windows of the final path. Years with the same dependences share one solve.
-    """
-    dep = _checked_dependence(dependence)
-    matrices, all_eqs, selected = {}, {}, {}
-    solved: dict[tuple[float, float], tuple] = {}
-    for year, row in dep.iterrows():
-        key = (float(row[US]), float(row[CN]))
-        if key not in solved:
-            a, b = payoff_matrices(params, dep_us=key[0], dep_cn=key[1])
-            eqs = tuple(equilibria(a, b))
-            solved[key] = ((a, b), eqs, select(eqs, a, b))
-        matrices[int(year)], all_eqs[int(year)], selected[int(year)] = solved[key]
-    table = classify(dep, play_table(params, selected), params.threshold)
-    losses = confrontation_losses(params, matrices, selected)
-    trade = {side: min(params.strategies_of(side), key=lambda s: s.intensity).name
-             for side in SIDES}
-    tolerance = {side: params.tolerance_of(side) for side in SIDES}
-    table, concession = apply_tolerance(table, losses, tolerance, trade)
-    windows = tuple(strategic_windows(table))
+
+def solve_path(params: GameParams, dependence: pd.DataFrame,
+               stakes: Mapping[str, Mapping[Year, Stakes]],
+               pins: tuple[Pin, ...] = ()) -> GamePath:
+    """Solve, play and classify every year of ``dependence`` (index year, columns US, CN) with
+    each side's ``stakes`` per year (module docstring)."""
+    dep = checked_dependence(dependence)
+    us_s, cn_s = params.us_strategies, params.cn_strategies
+    us_labels, cn_labels = tuple(s.name for s in us_s), tuple(s.name for s in cn_s)
+    us_int = np.array([s.intensity for s in us_s])
+    cn_int = np.array([s.intensity for s in cn_s])
+    i0, j0 = int(np.argmin(us_int)), int(np.argmin(cn_int))
+    pinned = {y: p for p in pins for y in p.years}
+    indep = {side: dep[side] <= 1.0 - params.threshold + 1e-12 for side in SIDES}
+    matrices, all_eqs, selected, played, parts = {}, {}, {}, {}, {}
+    rows, losses = {}, {}
+    cum = dict.fromkeys(SIDES, 0.0)
+    concession: Concession | None = None
+    for year in dep.index:
+        su, sc = stakes[US][year], stakes[CN][year]
+        a, b = payoff_matrices(params, su, sc)
+        eqs = tuple(equilibria(a, b))
+        pick = select(eqs, a, b)
+        matrices[year], all_eqs[year], selected[year] = (a, b), eqs, pick
+        parts[year] = payoff_parts(params, su, sc)
+        us_ind, cn_ind = bool(indep[US][year]), bool(indep[CN][year])
+        x, y = np.array(pick.us), np.array(pick.cn)
+        conceded = False
+        if year in pinned:
+            p = pinned[year]
+            x = np.eye(len(us_s))[us_labels.index(p.us)]
+            y = np.eye(len(cn_s))[cn_labels.index(p.cn)]
+        elif concession is not None and not (us_ind or cn_ind):
+            x, y, conceded = np.eye(len(us_s))[i0], np.eye(len(cn_s))[j0], True
+        loss = _trade_losses(a, b, x, y, i0, j0)
+        losses[year] = loss
+        if concession is None and year not in pinned:
+            over = []
+            for k, side in enumerate(SIDES):
+                rival_int = float((y if side == US else x) @ (cn_int if side == US else us_int))
+                if rival_int > INTENSITY_TOL and not indep[side][year]:
+                    cum[side] += loss[k]
+                    tol = params.tolerance_of(side)
+                    if cum[side] > tol:
+                        over.append((-(cum[side] / tol if tol > 0 else np.inf), k, side))
+            if over:
+                side = min(over)[2]
+                concession = Concession(side, int(year), cum[side], params.tolerance_of(side))
+                if not (us_ind or cn_ind):
+                    x, y, conceded = np.eye(len(us_s))[i0], np.eye(len(cn_s))[j0], True
+                    losses[year] = _trade_losses(a, b, x, y, i0, j0)
+        played[year] = (x, y)
+        pure = bool(np.isclose(x.max(), 1.0) and np.isclose(y.max(), 1.0))
+        pays = restriction_pays(a, b, params, x, y)
+        ui, ci = float(x @ us_int), float(y @ cn_int)
+        regime, leader = regime_of(us_ind, cn_ind, ui, ci, pure, pays)
+        rows[year] = (float(dep.at[year, US]), float(dep.at[year, CN]), us_ind, cn_ind,
+                      strategy_text(x, us_labels), strategy_text(y, cn_labels), ui, ci, pure,
+                      pays[US], pays[CN], regime, leader, conceded, year in pinned)
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=list(PATH_COLUMNS))
+    table.index.name = "year"
+    loss_frame = pd.DataFrame.from_dict(losses, orient="index", columns=list(SIDES))
+    loss_frame.index.name = "year"
+    part_frame = pd.DataFrame.from_dict(parts, orient="index")
+    part_frame.index.name = "year"
     return GamePath(
-        matrices=matrices, equilibria=all_eqs, selected=selected, path=table, losses=losses,
-        windows=windows, main_window=main_window(table), concession=concession,
-        us_labels=tuple(s.name for s in params.us_strategies),
-        cn_labels=tuple(s.name for s in params.cn_strategies),
+        matrices=matrices, equilibria=all_eqs, selected=selected, path=table, losses=loss_frame,
+        parts=part_frame, windows=tuple(strategic_windows(table)), main_window=main_window(table),
+        concession=concession, us_labels=us_labels, cn_labels=cn_labels, probabilities=played,
     )
 
 
-def sanction_effectiveness(params: GameParams, dependence_of_target: pd.Series,
+def sanction_effectiveness(params: GameParams, target_stakes: Mapping[Year, Stakes],
                            sender: str) -> float:
-    """Discounted damage (USD bn) of the sender's full restriction over the horizon.
-
-        sum_t  D_sender * s_max^alpha * d_target(t) / (1 + rate)^(t - t0)
-
-    with s_max the sender's most intensive strategy, t0 the first year of the series.
-    """
+    """Discounted damage (USD bn) of the sender's full restriction on the target over the
+    years: sum_t Dmg_target(s_max; t) / (1 + rate)^(t - t0), from the target plan's stakes."""
     if sender not in SIDES:
         raise ValueError(f"sender must be one of {SIDES}, got {sender!r}")
-    dep = dependence_of_target.sort_index().astype(float)
-    if dep.empty:
+    if not target_stakes:
         return 0.0
-    s_max = max(s.intensity for s in params.strategies_of(sender))
-    scale = params.damage_scale_of(sender) * s_max**params.damage_exponent
-    t0 = int(dep.index[0])
-    return float(sum(scale * d * discount_factor(params.discount_rate, int(t) - t0)
-                     for t, d in dep.items()))
+    q = params.max_intensity(sender)
+    t0 = min(target_stakes)
+    return float(sum(damage(params, st, q) * discount_factor(params.discount_rate, t - t0)
+                     for t, st in sorted(target_stakes.items())))
+
+
+__all__ = ["RIVAL", "Regime", "Window", "Concession", "Pin", "GamePath", "solve_path",
+           "regime_of", "strategic_windows", "main_window", "sanction_effectiveness"]

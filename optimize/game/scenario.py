@@ -20,12 +20,16 @@ free-form dict and this module validates. Paths are relative to the race file. E
           - {name: rare earths, commodities: [ndpr_oxide, dytb_oxide], extraterritorial: true}
         US:
           - {name: chips and tools, commodities: [advanced_chip, fab_tools]}
+      pinned:                            # optional: play fixed in some years (a truce)
+        - {name: truce, from_year: 2026, to_year: 2026, US: open, CN: supply}
+      method: damped                     # or fictitious (docs/game.md, the loop)
       max_iterations: 8
       damping: 0.0
       tolerance: 1.0e-6
 
-A measure is a :class:`Restriction` without years or share: the feedback loop fills those in
-from the years the strategy is played and its (expected) intensity s: ``max_share = 1 - s``.
+A measure names the commodities a side's restricting strategy hits in the rival's plan: the
+loop turns the sender's restriction probability into that plan's cutoff likelihood p(t) over
+them (``optimize.game.loop``), and the game reads their lost supply and trade (``stakes``).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from network.dataset import Dataset
 from network.errors import InputError, Problem
 from network.validate import load_dataset
 from optimize.game.payoffs import CN, SIDES, US, GameParams, strategies
+from optimize.game.regimes import Pin
 from optimize.scenario import Scenario, load_scenario, validation_problems
 
 CHAIN = "chain"
@@ -66,6 +71,20 @@ class Measure(_Strict):
     source: str = ""
 
 
+class PinSpec(_Strict):
+    """Play fixed in the years from_year..to_year (inclusive): each side's strategy by name."""
+
+    name: str = ""
+    from_year: int
+    to_year: int | None = None
+    US: str
+    CN: str
+    source: str = ""
+
+    def years(self, last: int) -> tuple[int, ...]:
+        return tuple(range(self.from_year, (self.to_year or last) + 1))
+
+
 class GameSpec(_Strict):
     """The validated ``game:`` section (see the module docstring)."""
 
@@ -76,6 +95,8 @@ class GameSpec(_Strict):
     strategies: dict[Literal["US", "CN"], dict[str, float]] = Field(default_factory=dict)
     dependence: dict[Literal["US", "CN"], Literal["chain"] | MinOf] = Field(default_factory=dict)
     measures: dict[Literal["US", "CN"], list[Measure]] = Field(default_factory=dict)
+    pinned: list[PinSpec] = Field(default_factory=list)
+    method: Literal["damped", "fictitious"] = "damped"
     max_iterations: int = Field(default=8, ge=1, le=100)
     damping: float = Field(default=0.0, ge=0, lt=1)
     tolerance: float = Field(default=1e-6, gt=0, lt=0.5)
@@ -99,6 +120,10 @@ class GameSpec(_Strict):
         """The measures ``sender``'s restricting strategy imposes on the rival's plan."""
         return tuple(self.measures.get(sender, ()))  # type: ignore[call-overload]
 
+    def measured(self, sender: str) -> tuple[str, ...]:
+        """Every commodity ``sender``'s measures name, once each, in order."""
+        return tuple(dict.fromkeys(c for m in self.measures_of(sender) for c in m.commodities))
+
 
 @dataclass(frozen=True)
 class Race:
@@ -114,6 +139,12 @@ class Race:
     def years(self) -> list[int]:
         """The game's years: the race file's horizon."""
         return self.scenario.years
+
+    @property
+    def pins(self) -> tuple[Pin, ...]:
+        """The pinned play (``game.pinned``) as years and strategy names."""
+        last = self.scenario.horizon.last
+        return tuple(Pin(p.years(last), p.US, p.CN, p.name) for p in self.spec.pinned)
 
 
 def game_spec(sc: Scenario, where: str = "scenario") -> GameSpec:
@@ -175,6 +206,7 @@ def load_race(path: str | Path) -> Race:
             overrides[f"{side.lower()}_strategies"] = strategies(spec.strategies[side])
     if overrides:
         params = params.with_overrides(**overrides)
+    _check_pins(spec, params, sc, where)
     cache: dict[Path, Dataset] = {}
     data = {}
     for side, plan in plans.items():
@@ -201,5 +233,24 @@ def _check_commodities(spec: GameSpec, data: dict[str, Dataset], where: str) -> 
         problems += [Problem(where, f"{key}: unknown commodity '{c}'",
                              "use a commodity id of the plan's dataset")
                      for key, c in named if c not in known]
+    if problems:
+        raise InputError(problems, title="invalid game section")
+
+
+def _check_pins(spec: GameSpec, params: GameParams, sc: Scenario, where: str) -> None:
+    """Refuse pinned play naming unknown strategies or years outside the race's horizon."""
+    problems = []
+    for i, pin in enumerate(spec.pinned):
+        key = f"game.pinned.{i}"
+        for side, name in ((US, pin.US), (CN, pin.CN)):
+            names = [s.name for s in params.strategies_of(side)]
+            if name not in names:
+                problems.append(Problem(where, f"{key}.{side}: unknown strategy '{name}'",
+                                        f"use one of {names}"))
+        years = pin.years(sc.horizon.last)
+        if not years or years[0] < sc.horizon.first or years[-1] > sc.horizon.last:
+            problems.append(Problem(where, f"{key}: years {pin.from_year}-{pin.to_year} outside "
+                                    f"the race horizon {sc.horizon.first}-{sc.horizon.last}",
+                                    "pin years within the horizon, from_year <= to_year"))
     if problems:
         raise InputError(problems, title="invalid game section")
