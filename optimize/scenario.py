@@ -189,7 +189,11 @@ class Target(_Strict):
 class Restriction(_Strict):
     """The rival caps its exports of ``commodities`` to the planner's bloc from ``from_year`` to
     ``to_year``: ``max_share`` of the bloc's use of each (0 = a ban). ``extraterritorial``
-    extends the cap to exports from neutral regions (goods carrying the rival's inputs)."""
+    extends the cap to exports from neutral regions (goods carrying the rival's inputs).
+    Whatever the flag, a neutral region may not pass the rival's goods on to the bloc: its
+    exports of c to the bloc are at most its own production of c plus its imports of c from
+    non-rival regions; ``processed`` counts c's content in the goods it makes from c too
+    (docs/model.md, origin of restricted goods)."""
 
     name: str = ""
     commodities: list[str]
@@ -197,6 +201,7 @@ class Restriction(_Strict):
     to_year: Year | None = None
     max_share: float = Field(default=0.0, ge=0, le=1)
     extraterritorial: bool = False
+    processed: bool = False
     source: str = ""
 
     @model_validator(mode="after")

@@ -115,6 +115,8 @@ class ModelData:
     other_demand: dict[Key3, float] = field(default_factory=dict)
     cut_usable: dict[Key3, float] = field(default_factory=dict)
     cut_floor: dict[Key3, float] = field(default_factory=dict)
+    # origin of restricted goods: (commodity, year) -> processed content counts too
+    origin: dict[tuple[str, int], bool] = field(default_factory=dict)
     # budgets (USD)
     budget_year: float | None = None
     budget_total: float | None = None
@@ -246,6 +248,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
     # restrictions on the rival's exports into the bloc
     banned: set[tuple[Arc, int]] = set()
     capped: dict[tuple[str, int], tuple[float, list[Arc]]] = {}
+    origin: dict[tuple[str, int], bool] = {}
     for rs in sc.restrictions:
         senders = rival_set | (
             {r for r, s in avail.items() if 0 < s and r not in planner_set}
@@ -254,6 +257,9 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
         )
         to_year = rs.to_year if rs.to_year is not None else last
         for c in rs.commodities:
+            for t in years:
+                if rs.from_year <= t <= to_year:
+                    origin[(c, t)] = origin.get((c, t), False) or rs.processed
             into = [a for a in arcs if a[2] == c and a[0] in senders and a[1] in planner_set]
             for t in years:
                 if not rs.from_year <= t <= to_year or not into:
@@ -319,6 +325,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
         other_demand=others,
         cut_usable=cut_usable,
         cut_floor=cut_floor,
+        origin=origin,
         likelihood=likelihood,
         value_lost=value_lost,
         budget_year=None if sc.budget.per_year_usd_bn is None else sc.budget.per_year_usd_bn * bn,

@@ -252,3 +252,100 @@ def test_a_neutral_region_serves_its_own_demand_before_the_bloc_in_a_cutoff():
     short = run_plan(scenario(neutral_share=0.5, targets=[dict(share=0.31, from_year=2025)]), data)
     assert short.status is Status.INFEASIBLE
     assert short.diagnosis[0].amount == pytest.approx(0.01, abs=1e-6)
+
+
+# ---------------------------------------------------------------------------------------
+# item 4: origin of restricted goods
+
+
+def origin_frames(mys_press: float = 0.0, gadgets: bool = False) -> dict[str, pd.DataFrame]:
+    """CHN makes widgets (100 t, free); USA may build presses (100 USD per t/yr, no lead time)
+    and, with ``gadgets``, USA wants gadgets made by MYS's assembly (1 widget per gadget)."""
+    processes = {"press": ("widget", 1.0, {})}
+    capacity = [
+        cap_row("CHN", "press", 100.0),
+        cap_row("USA", "press", 0.0, max_build=100.0, lead_time=0),
+        cap_row("MYS", "press", mys_press),
+    ]
+    demand = {("USA", "widget"): 10.0}
+    if gadgets:
+        processes["assemble"] = ("gadget", 1.0, {"widget": 1.0})
+        capacity.append(cap_row("MYS", "assemble", 100.0))
+        demand = {("USA", "gadget"): 10.0}
+    return net(processes, capacity, demand, critical=("widget", "gadget"))
+
+
+BAN = dict(commodities=["widget"], from_year=2025)
+
+
+def test_a_neutral_region_cannot_pass_the_rivals_banned_goods_on():
+    # MYS needs widgets only to pass them on; give it a use (a little own demand) so that
+    # the route CHN -> MYS exists at all. Unrestricted: CHN -> USA at 1 USD/t = 10
+    frames = origin_frames()
+    frames["demand"] = pd.concat(
+        [
+            frames["demand"],
+            pd.DataFrame(
+                [dict(region="MYS", commodity="widget", year=2025, quantity=1.0, source="test")]
+            ),
+        ],
+        ignore_index=True,
+    )
+    data = dataset_from_frames(frames)
+    assert run_plan(scenario(), data).objective == pytest.approx(10.0 + 1.0)
+    # banned: without the origin rows, CHN -> MYS -> USA at 2 USD/t would cost 20; with them
+    # USA builds 10 t/yr at 100 USD: 1,000 (+ MYS's own 1 t from CHN at 1 USD)
+    banned = run_plan(scenario(restrictions=[BAN]), data)
+    assert banned.objective == pytest.approx(1000.0 + 1.0)
+    assert banned.builds["capacity"].sum() == pytest.approx(10.0)
+
+
+def test_a_neutral_regions_own_production_may_still_go_to_the_bloc():
+    frames = origin_frames(mys_press=4.0)
+    frames["demand"] = pd.concat(
+        [
+            frames["demand"],
+            pd.DataFrame(
+                [dict(region="MYS", commodity="widget", year=2025, quantity=1.0, source="test")]
+            ),
+        ],
+        ignore_index=True,
+    )
+    # the rule is a mass balance (goods are fungible): MYS eats 1 t of CHN's widgets (1 USD)
+    # and ships all 4 t it makes to USA (4 USD); USA builds 6 t/yr (600 USD)
+    r = run_plan(scenario(restrictions=[BAN]), dataset_from_frames(frames))
+    assert r.builds["capacity"].sum() == pytest.approx(6.0)
+    assert r.objective == pytest.approx(600.0 + 4.0 + 1.0)
+
+
+def test_processed_content_counts_only_when_the_restriction_says_so():
+    data = dataset_from_frames(origin_frames(gadgets=True))
+    # widgets CHN -> MYS (1 USD) assembled and shipped MYS -> USA (1 USD): 2 USD per gadget
+    plain = run_plan(scenario(restrictions=[BAN]), data)
+    assert plain.objective == pytest.approx(20.0)
+    # processed content counts: MYS's gadgets for USA need non-rival widgets; USA builds
+    # 10 t/yr of presses (1,000) and ships widgets to MYS and gadgets back (2 USD each)
+    strict = run_plan(scenario(restrictions=[dict(BAN, processed=True)]), data)
+    assert strict.builds["capacity"].sum() == pytest.approx(10.0)
+    assert strict.objective == pytest.approx(1000.0 + 20.0)
+
+
+def test_the_baselines_licensing_restriction_binds_without_being_extraterritorial():
+    from optimize.scenario import load_scenario
+
+    sc = load_scenario("data/scenarios/baseline.yaml")
+    assert sc.restrictions and not any(r.extraterritorial for r in sc.restrictions)
+    licensed = run_plan(sc, earliest=False)
+    free = run_plan(sc.model_copy(update={"restrictions": []}), earliest=False)
+    assert licensed.status is Status.OPTIMAL and free.status is Status.OPTIMAL
+    # re-export through neutral regions no longer undoes it: the bloc pays for the licensing
+    # (USD 3.4 bn discounted with the 2026-12 data; USD 4.7 m before the origin rows)
+    assert licensed.objective - free.objective > 1e9
+    restricted = set(sc.restrictions[0].commodities)
+
+    def rival_flows(r):
+        f = r.flows.reset_index()
+        f = f[f["commodity"].isin(restricted) & (f["exporter"] == "CHN")]
+        return f.groupby("year")["flow"].sum()
+
+    assert (rival_flows(licensed) < rival_flows(free).reindex(rival_flows(licensed).index)).any()

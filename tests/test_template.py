@@ -88,7 +88,7 @@ def test_headers_carry_description_and_unit(template):
     notes = {c.value: c.comment.text for c in ws[1]}
     assert set(notes) == set(CAPACITY.column_names)
     assert CAPACITY.column("capex").description in notes["capex"]
-    assert "Unit: USD per (unit/yr)" in notes["capex"]
+    assert "Unit: USD per (activity unit/yr)" in notes["capex"]
     assert "Optional (default 30)" in notes["lifetime"]
 
 

@@ -65,6 +65,7 @@ BLOCKS: dict[str, tuple[str, ...]] = {
         "to_year",
         "max_share",
         "extraterritorial",
+        "processed",
         "source",
         "name",
     ),
@@ -145,11 +146,12 @@ def scenario_dict(blocks: dict[str, list[dict[str, object]]], where: str) -> dic
     restrictions = []
     for rec in tables["restrictions"]:
         out = rec | {"commodities": _parse_ids(rec.get("commodities"))}
-        if "extraterritorial" in out:
-            flag, err = to_bool(out["extraterritorial"])
-            if err:
-                problems.append(Problem(where, f"restrictions: {err}", "enter true or false"))
-            out["extraterritorial"] = flag
+        for key in ("extraterritorial", "processed"):
+            if key in out:
+                flag, err = to_bool(out[key])
+                if err:
+                    problems.append(Problem(where, f"restrictions: {err}", "enter true or false"))
+                out[key] = flag
         restrictions.append(out)
     raw["restrictions"] = restrictions
     chains = {str(r.get("chain")): r.get("per_year_usd_bn") for r in tables["budget_per_chain"]}

@@ -18,7 +18,7 @@ a header row, then data rows up to the next blank row)::
     commodities | share | from_year | name   <- commodities: 'critical' or ids, comma-separated
 
     restrictions
-    commodities | from_year | to_year | max_share | extraterritorial | source | name
+    commodities | from_year | to_year | max_share | extraterritorial | processed | source | name
 
     budget_per_chain
     chain | per_year_usd_bn
@@ -210,6 +210,7 @@ def scenario_blocks(sc: Scenario | None, workbook_name: str) -> dict[str, list[l
                 r.to_year,
                 r.max_share,
                 str(r.extraterritorial).lower(),
+                str(r.processed).lower(),
                 r.source,
                 r.name,
             ]
@@ -234,6 +235,7 @@ def write_scenario_sheet(
         "planner": column_range(placed["regions"], "bloc"),
         "rival": column_range(placed["regions"], "bloc"),
         "extraterritorial": '"' + ",".join(BOOL_CHOICES) + '"',
+        "processed": '"' + ",".join(BOOL_CHOICES) + '"',
         "chain": column_range(placed["commodities"], "chain"),
         "commodity": column_range(placed["commodities"], "commodity"),
     }

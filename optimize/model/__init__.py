@@ -13,6 +13,7 @@ from optimize.model.capacity import (
 )
 from optimize.model.flows import add_balances, add_flows, add_restrictions, add_unserved
 from optimize.model.objective import add_objective
+from optimize.model.origin import add_origin
 from optimize.model.targets import (
     add_cutoff_balances,
     add_cutoff_operations,
@@ -55,6 +56,7 @@ def _build(d: ModelData, elastic: bool) -> pyo.ConcreteModel:
     add_unserved(m, d)
     add_balances(m, d)
     add_restrictions(m, d)
+    add_origin(m, d)
     add_cutoff_operations(m, d)
     add_cutoff_balances(m, d)
     add_targets(m, d)
