@@ -1,4 +1,4 @@
-"""Commands on datasets: validate, network (dependence and choke points), template."""
+"""Commands on datasets: validate, network (dependence and choke points), template, data refresh."""
 
 from __future__ import annotations
 
@@ -196,3 +196,55 @@ def template(
             Problem(str(path), f"cannot write here ({exc.strerror or exc})", "give a writable path")
         ) from None
     out.print(f"wrote {path}: edit the sheets, then run 'autarky run {path}'")
+
+
+data_app = typer.Typer(help="Maintain a dataset folder: refresh it from USGS data releases.")
+app.add_typer(data_app, name="data")
+
+
+@data_app.command()
+@user_errors
+def refresh(
+    release: Annotated[
+        Path,
+        typer.Argument(
+            help="USGS MCS data release: MCS2025_World_Data.csv (wide) or "
+            "MCS2026_Commodities_Data.csv (long)."
+        ),
+    ],
+    dataset: Annotated[
+        Path, typer.Option(help="Dataset folder whose capacity.csv is refreshed.")
+    ] = Path("data/default"),
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the refreshed dataset here instead of in place."),
+    ] = None,
+) -> None:
+    """Rewrite the existing capacity of the processes the release covers (rare earths, gallium,
+    germanium, antimony, natural graphite) from its latest production figures, with the
+    release cited and tag P (D for regions summing several countries); build parameters stay.
+    The result is validated before anything is written."""
+    from network.errors import Problem
+    from network.usgs import refresh_dataset
+
+    check(release.is_file(), str(release), "no such file", "give the USGS data release CSV")
+    check(
+        (dataset / "capacity.csv").is_file(),
+        str(dataset),
+        "not a dataset folder with capacity.csv",
+        "give --dataset a folder of CSV files",
+    )
+    if out_dir is not None and out_dir.exists() and any(out_dir.iterdir()):
+        raise InputError(
+            Problem(str(out_dir), "the folder exists and is not empty", "give a new folder")
+        )
+    res = refresh_dataset(release, dataset, out_dir)
+    changes = res["changes"]
+    assert isinstance(changes, list)
+    table = Table(title=f"{release.name} ({res['format']}): {len(changes)} rows changed")
+    for col in ("region", "process", "existing before", "now"):
+        table.add_column(col, justify="right" if col in ("existing before", "now") else "left")
+    for region, process, old, new in changes:
+        table.add_row(region, process, f"{old:,.6g}", f"{new:,.6g}")
+    out.print(table)
+    out.print(f"wrote {Path(str(res['written'])) / 'capacity.csv'}")
