@@ -138,3 +138,33 @@ def test_jobs_fit_80_columns_and_show_takes_a_prefix(tmp_path):
     assert code == 0 and f'"id": "{ids[0]}"' in shown
     refused(("show", "2", "--out", str(out_dir)), "starts 2 job ids", "give more of the id")
     refused(("show", "nope", "--out", str(out_dir)), "no job 'nope'")
+
+
+def test_template_names_its_scenario_after_the_workbook(tmp_path):
+    from autarky.excel.template import read_input_workbook
+
+    path = tmp_path / "my plan.xlsx"
+    args = (
+        "template",
+        str(path),
+        "--dataset",
+        str(TINY),
+        "--scenario",
+        str(scenario_file(tmp_path)),
+    )
+    assert cli(*args)[0] == 0
+    _, sc = read_input_workbook(path)
+    assert sc.name == "my plan"  # jobs run from it are listed as 'my plan', not 'baseline'
+
+
+def test_compare_table_fits_80_columns_with_distinct_headers(tmp_path):
+    sc = scenario_file(tmp_path)
+    code, out, err, exc = cli(
+        "compare", str(sc), "--budgets", "0,1", "--local", "--out", str(tmp_path / "o")
+    )
+    assert code == 0, (out, err, exc)
+    lines = out.splitlines()
+    assert max(len(line) for line in lines if not line.startswith("folder:")) <= 80
+    header = next(line for line in lines if line.split()[:1] == ["budget"])
+    words = header.split()
+    assert "…" not in out and len(words) == len(set(words))  # no cut, no repeated header

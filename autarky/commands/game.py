@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from autarky.app import app, err, out, store_option, user_errors
+from autarky.app import EXIT_CODES_HELP, EXIT_INFEASIBLE, app, err, out, store_option, user_errors
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 @user_errors
 def game(
     scenario: Annotated[Path, typer.Argument(help="Race scenario YAML with a 'game:' section.")],
@@ -52,9 +52,16 @@ def game(
     if result is None:  # the solver stopped without a solution: the job says why
         out.print(f"job {outcome.job.id}: {outcome.job.status.value}: {outcome.job.error}")
         return
+    relaxed = not (result.us_plan.ok and result.cn_plan.ok)
     if as_json:
         sys.stdout.write(json.dumps(result.to_json(), indent=2) + "\n")
-        return
-    out.print(f"Race '{name}'")
-    for item in race_tables(result):
-        out.print(item)
+    else:
+        from autarky.answer import answer_panel, diagnosis_lines
+
+        for line in diagnosis_lines(result.us_plan, result):
+            out.print(line)
+        out.print(answer_panel(result.us_plan, result, name))
+        for item in race_tables(result):
+            out.print(item)
+    if relaxed:
+        raise typer.Exit(EXIT_INFEASIBLE)
