@@ -182,7 +182,7 @@ def write_outputs(outcome: CompareOutcome, sc: Scenario, inputs: Inputs) -> dict
     xlsx = folder / "comparison.xlsx"
     write_comparison_workbook(xlsx, outcome.table, outcome.percentiles, sc, outcome.sweep_id)
     files["xlsx"] = xlsx
-    from autarky.html_report import write_comparison_report
+    from autarky.html_comparison import write_comparison_report
 
     files["report"] = write_comparison_report(
         folder / "report.html", outcome.table, outcome.percentiles, sc, outcome.sweep_id, sc.years

@@ -5,20 +5,16 @@ A job's page: the answer block (autarky.answer; the relaxed plan and its diagnos
 the targets cannot be met), each critical commodity's dependence path with the strategic
 window shaded, builds by stage and year (capex, USD bn), the bloc's imports as a Sankey diagram
 (one commodity at a time, in its own unit), the game path, what each billion buys (budget
-shadow prices), and the count of assumptions. A comparison's page: budget against the chain's
-year, against dependence-years and cost, and the Monte Carlo range. A chart with nothing to
-show is replaced by a sentence saying why.
+shadow prices), and the count of assumptions. A chart with nothing to
+show is replaced by a sentence saying why. The comparison's page: autarky.html_comparison.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from autarky.atomic import atomic_write_text
 from network.cutoff import CHAIN
@@ -88,7 +84,7 @@ class Page:
         return Path(path)
 
 
-def _go() -> Any:
+def plotly_go() -> Any:
     import plotly.graph_objects as go
 
     return go
@@ -122,7 +118,7 @@ def answer_html(r: Any, race: Any, name: str | None) -> str:
 def dependence_figure(r: Any, window: Any) -> Any:
     """Dependence on the rival (1 - the share servable without it) per critical commodity and
     the chain, by year; the strategic window shaded."""
-    go = _go()
+    go = plotly_go()
     share = r.cutoff["cutoff_share"]
     if not len(share):
         return None
@@ -161,7 +157,7 @@ def dependence_figure(r: Any, window: Any) -> Any:
 
 def builds_figure(r: Any, data: Any) -> Any:
     """Capex of new builds by chain (stage) and start year, USD bn, stacked."""
-    go = _go()
+    go = plotly_go()
     b = r.builds.reset_index()
     if not len(b):
         return None
@@ -180,7 +176,7 @@ def builds_figure(r: Any, data: Any) -> Any:
 def sankey_figure(r: Any, data: Any) -> Any:
     """Flows into the planner bloc's regions in the last year, one critical commodity at a
     time (a menu switches): exporter region -> importer region, in the commodity's unit."""
-    go = _go()
+    go = plotly_go()
     sc = r.scenario
     f = r.flows.reset_index()
     if not len(f):
@@ -232,7 +228,7 @@ def sankey_figure(r: Any, data: Any) -> Any:
 
 def game_figure(race: Any) -> Any:
     """Both sides' dependence along the final plans, the regime of each year as text."""
-    go = _go()
+    go = plotly_go()
     t = race.table
     years = [int(y) for y in t.index]
     fig = go.Figure()
@@ -273,7 +269,7 @@ def game_figure(race: Any) -> Any:
 
 def billion_figure(r: Any) -> Any:
     """Budget shadow prices: discounted cost one more USD bn of budget would save, by year."""
-    go = _go()
+    go = plotly_go()
     bp = r.budget_prices
     if not len(bp) or not (bp["usd_per_usd"] > 0).any():
         return None
@@ -345,106 +341,4 @@ def write_job_report(
     )
     page.heading("Assumptions")
     page.raw(assumptions_html(r, data))
-    return page.write(path)
-
-
-# ---------------------------------------------------------------------------------------
-# a comparison
-
-
-def write_comparison_report(
-    path: Path,
-    table: pd.DataFrame,
-    percentiles: pd.DataFrame | None,
-    sc: Any,
-    sweep_id: str,
-    years: Sequence[int],
-) -> Path:
-    """report.html of a sweep: its variants by budget, the Monte Carlo range."""
-    go = _go()
-    from autarky.sweep_charts import why_not
-
-    page = Page(f"autarky sweep {sweep_id} of scenario '{sc.name}'")
-    ok = table["status"] == "optimal"
-    page.text(
-        f"{len(table)} variants, {int(ok.sum())} with a plan, "
-        f"{int((~ok).sum())} without (infeasible or failed)."
-    )
-    why = why_not(table)
-    if why and "budget" in why[0]:
-        page.text(why[0], "why")
-    else:
-        never = years[-1] + 1
-        y = table["chain_year"].astype("Float64").fillna(never).where(ok, never + 1)
-        fig = go.Figure(
-            go.Scatter(
-                x=list(table["budget_usd_bn"]),
-                y=list(y.astype(float)),
-                mode="markers",
-                marker={"size": 11, "symbol": ["circle" if o else "x" for o in ok]},
-                text=list(table["variant"]),
-                name="variants",
-            )
-        )
-        fig.update_layout(
-            title="When the chain becomes independent, by budget",
-            xaxis_title="budget (USD bn per year)",
-            yaxis_title="year the chain becomes independent",
-            yaxis={
-                "range": [years[0] - 0.5, never + 1.5],
-                "tickvals": [*range(years[0], years[-1] + 1, 3), never, never + 1],
-                "ticktext": [*map(str, range(years[0], years[-1] + 1, 3)), "never", "no plan"],
-            },
-        )
-        page.chart(fig, "chain_year")
-        if "dependence_years" in table and table["dependence_years"].notna().any():
-            fig = go.Figure(
-                go.Scatter(
-                    x=list(table["budget_usd_bn"]),
-                    y=list(table["dependence_years"]),
-                    mode="markers",
-                    marker={"size": 11},
-                )
-            )
-            fig.update_layout(
-                title="What each billion buys: dependence-years by budget",
-                xaxis_title="budget (USD bn per year)",
-                yaxis_title="dependence-years (years)",
-                yaxis={"rangemode": "tozero"},
-            )
-            page.chart(fig, "billion")
-    if percentiles is not None and len(percentiles):
-        pct = percentiles
-        x = (
-            list(pct["budget_usd_bn"])
-            if pct["budget_usd_bn"].notna().any()
-            else ["scenario"] * len(pct)
-        )
-        never = years[-1] + 1
-        q = {
-            k: pct[f"chain_year_{k}"].astype("Float64").fillna(never).astype(float)
-            for k in ("p10", "p50", "p90")
-        }
-        fig = go.Figure(
-            go.Scatter(
-                x=x,
-                y=list(q["p50"]),
-                mode="markers",
-                marker={"size": 11},
-                name="P50",
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": list(q["p90"] - q["p50"]),
-                    "arrayminus": list(q["p50"] - q["p10"]),
-                },
-            )
-        )
-        fig.update_layout(
-            title="Chain independence year over the draws (P10-P50-P90)",
-            xaxis_title="budget (USD bn per year)",
-            yaxis_title=f"year the chain becomes independent ({never} = never)",
-            yaxis={"range": [years[0] - 0.5, never + 0.5]},
-        )
-        page.chart(fig, "mc")
     return page.write(path)

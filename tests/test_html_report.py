@@ -17,7 +17,8 @@ import pytest
 from PIL import Image
 from test_excel_plan import tiny_data, tiny_scenario
 
-from autarky.html_report import write_comparison_report, write_job_report
+from autarky.html_comparison import write_comparison_report
+from autarky.html_report import write_job_report
 from optimize.plan import run_plan
 
 CHROMIUM = next(
