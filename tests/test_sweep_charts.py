@@ -112,3 +112,18 @@ def test_no_budget_swept_writes_no_chart_and_says_why(tmp_path):
 def test_no_cost_chart_when_no_variant_has_a_plan(tmp_path, status):
     files, why = write_plots(table([(1.0, status, None, None)]), None, YEARS, tmp_path)
     assert "budget_vs_cost.png" not in files and why == ["No variant has a plan: no cost chart."]
+
+
+def test_what_each_billion_buys_and_the_earliest_year_are_drawn(tmp_path):
+    df = table([(0.0, "infeasible", None, None), (2.0, "optimal", 2036, 10.0)])
+    df["dependence_years"] = [np.nan, 6.5]
+    df["earliest_chain_year"] = pd.array([None, 2031], dtype="Int64")
+    files, _ = write_plots(df, None, YEARS, tmp_path)
+    figs, _ = figures(df, None, YEARS)
+    ax = figs["budget_vs_dependence.png"].axes[0]
+    check_texts(ax)
+    assert ax.get_ylim()[0] == 0 and ax.get_ylim()[1] > 6.5
+    assert pixels_like(files["budget_vs_dependence.png"], OK_COLOR) > 30
+    assert pixels_like(files["budget_vs_dependence.png"], FAIL_COLOR) > 20
+    labels = [c.get_label() for c in figs["budget_vs_chain_year.png"].axes[0].collections]
+    assert "earliest possible" in labels
