@@ -36,7 +36,7 @@ from autarky.comparison import comparison_table, percentiles, write_outputs
 from autarky.effectiveness import effectiveness_table, with_sanction
 from autarky.hashing import code_version, inputs_hash
 from autarky.jobs import Job, JobStatus, JobStore
-from autarky.runner import read_inputs
+from autarky.runner import read_inputs, read_summary
 from autarky.sweep_spec import SweepSpec, expand, sweep_spec
 from network.dataset import Dataset
 from network.errors import InputError, Problem
@@ -227,10 +227,9 @@ def run_compare(
 def _read_back(job: Job) -> dict[str, Any] | None:
     if job.status not in (JobStatus.DONE, JobStatus.INFEASIBLE):
         return None
-    path = job.out_dir / "variant.json"
-    if not path.is_file():
-        return None
-    return json.loads(path.read_text())["row"]
+    record = read_summary(job.out_dir / "variant.json")  # None: missing or damaged, solve again
+    row = None if record is None else record.get("row")
+    return row if isinstance(row, dict) else None
 
 
 def _chunks(

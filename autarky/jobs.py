@@ -5,6 +5,13 @@ A job gets a time-sortable id, its own output folder ``<out>/<job-id>/`` and a r
 it (pid, host) and how it ended (status, objective, error). Status moves once, from ``running``
 to one final state; the store refuses any other move, and an SQL trigger refuses it too.
 
+Failures: every SQLite or OS error on the store file is an
+:class:`autarky.store_errors.StoreError` (exit 2 from the CLI) naming the file: not a database,
+damaged, newer schema, read-only, disk full, busy. A full disk never leaves a job ``running``:
+the store keeps a small reserve file beside it and frees it to record a job's end
+(:func:`autarky.store_errors.with_reserve`). ``JobStore(path, readonly=True)`` reads a store it
+cannot or should not write (``autarky jobs`` and ``show`` fall back to it).
+
 Concurrency: the database runs in WAL mode with a busy timeout, every write is one short
 ``BEGIN IMMEDIATE`` transaction on a fresh connection, so several processes (a sweep's workers,
 two analysts' shells) can start and finish jobs on the same store at once. WAL needs a local
@@ -30,13 +37,25 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from types import FrameType
+from typing import TypeVar
+from urllib.parse import quote
+
+from autarky.atomic import TEMP_MARKER
+from autarky.store_errors import (
+    StoreError,
+    ensure_room,
+    keep_reserve,
+    newer_schema,
+    store_error,
+    with_reserve,
+)
 
 DEFAULT_STORE_NAME = "jobs.sqlite"
 BUSY_TIMEOUT_S = 30.0
@@ -45,6 +64,7 @@ EXIT_INTERRUPTED = 130
 """Exit code after Ctrl-C (128 + SIGINT); SIGTERM exits with 143 (128 + SIGTERM)."""
 
 _ID_ATTEMPTS = 20
+T = TypeVar("T")
 
 
 class JobStatus(StrEnum):
@@ -156,26 +176,55 @@ _FINISH = """UPDATE jobs
 
 
 class JobStore:
-    """The jobs of one output folder, in an SQLite file (created with its schema if missing)."""
+    """The jobs of one output folder, in an SQLite file (created with its schema if missing;
+    with ``readonly=True`` only read, never created or changed)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, readonly: bool = False) -> None:
         self.path = Path(path).absolute()
+        self.readonly = readonly
+        self._uri = f"file:{quote(str(self.path))}" + ("?mode=ro" if readonly else "")
+        try:
+            if readonly:
+                self._open_readonly()
+            else:
+                self._create()
+        except sqlite3.Error as exc:  # an OSError (folder cannot be made) is left to callers
+            raise store_error(self.path, exc) from None
+
+    def _create(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
+            if _schema_version(self.path, conn) == SCHEMA_VERSION:
+                keep_reserve(self.path)
+                return  # nothing to write: a read-only or full store still opens
             _set_wal(conn)  # persistent: stored in the file
             conn.execute("BEGIN IMMEDIATE")
             try:
-                found = conn.execute("PRAGMA user_version").fetchone()[0]
-                if found > SCHEMA_VERSION:
-                    newer = f"schema {found}; this autarky reads {SCHEMA_VERSION}, upgrade it"
-                    raise JobStateError(f"job store {self.path} has {newer}")
+                _schema_version(self.path, conn)  # another process may have created it
                 for statement in _SCHEMA:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
             conn.execute("COMMIT")
+        keep_reserve(self.path)
+
+    def _open_readonly(self) -> None:
+        if not self.path.is_file():
+            raise StoreError(
+                self.path, "missing", "no job store here", "run a job first, or give --out/--store"
+            )
+        try:
+            with self._connect() as conn:
+                _schema_version(self.path, conn)
+        except StoreError as exc:
+            if exc.kind != "read_only":
+                raise
+            # a WAL store in a read-only folder without its -shm file: read it as immutable
+            self._uri = f"file:{quote(str(self.path))}?mode=ro&immutable=1"
+            with self._connect() as conn:
+                _schema_version(self.path, conn)
 
     def start(
         self,
@@ -296,6 +345,8 @@ class JobStore:
                 "SELECT id, pid, proc_start FROM jobs WHERE status = ? AND host = ?",
                 (JobStatus.RUNNING.value, host),
             ).fetchall()
+        if self.readonly:
+            return []
         reaped = []
         for job_id, pid, proc_start in rows:
             if _process_alive(pid, proc_start):
@@ -303,14 +354,14 @@ class JobStore:
             reason = f"process {pid} on {host} ended without a final status (killed or crashed)"
             job = self._finish_if_running(job_id, JobStatus.INTERRUPTED, None, reason)
             if job is not None:
+                _remove_temporaries(job.out_dir)
                 reaped.append(job)
         return reaped
 
     def _insert(self, job: Job) -> bool:
         """Insert a new job row; False if its id is already taken."""
         row = _row(job) | {"proc_start": _process_start(job.pid)}
-        with self._write() as conn:
-            return conn.execute(_INSERT, row).rowcount == 1
+        return self._write(lambda conn: conn.execute(_INSERT, row).rowcount == 1)
 
     def _finish_if_running(
         self, job_id: str, status: JobStatus, objective: float | None, error: str | None
@@ -321,8 +372,9 @@ class JobStore:
             raise JobStateError(f"{status.value!r} is not a final status")
         ended = _iso(_utcnow())
         values = {"id": job_id, "status": status.value, "ended": ended, "objective": objective}
-        with self._write() as conn:
-            changed = conn.execute(_FINISH, values | {"error": error}).rowcount
+        changed = self._write(
+            lambda conn: conn.execute(_FINISH, values | {"error": error}).rowcount
+        )
         if changed == 1:
             return self.get(job_id)
         self.get(job_id)  # raises UnknownJob if there is no such job
@@ -330,24 +382,54 @@ class JobStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A fresh autocommit connection: cheap in SQLite, and safe across fork and threads."""
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        """A fresh autocommit connection: cheap in SQLite, and safe across fork and threads.
+        SQLite's errors leave it as a located :class:`StoreError`."""
+        if not self.readonly:
+            ensure_room(self.path)
+        try:
+            conn = sqlite3.connect(
+                self._uri, timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=True
+            )
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc) from None
         try:
             yield conn
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc) from None
         finally:
             conn.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taking the write lock up front (waits up to the timeout)."""
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """``work`` in one write transaction, taking the write lock up front (waits up to the
+        timeout); on a full disk the store's reserve is freed and ``work`` tried once more."""
+
+        def attempt() -> T:
+            with self._connect() as conn:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    out = work(conn)
+                except BaseException:
+                    _rollback(conn)
+                    raise
+                conn.execute("COMMIT")
+                return out
+
+        return with_reserve(self.path, attempt)
+
+
+def open_for_reading(path: Path) -> JobStore:
+    """The store for ``autarky jobs`` and ``show``: opened (created if missing) and reaped
+    when it can be written; read only when it cannot (read-only folder, full disk, busy)."""
+    try:
+        store = JobStore(path)
+        store.reap_stale()
+        return store
+    except StoreError as exc:
+        if exc.kind not in ("read_only", "full", "busy"):
+            raise
+    except OSError:  # the folder cannot be made: there is no store to read
+        pass
+    return JobStore(path, readonly=True)
 
 
 @contextmanager
@@ -409,6 +491,30 @@ def _deferred_sigint(in_main: bool) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _schema_version(path: Path, conn: sqlite3.Connection) -> int:
+    """The store's schema version (0: new file); a newer one is refused."""
+    found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if found > SCHEMA_VERSION:
+        raise newer_schema(path, found, SCHEMA_VERSION)
+    return found
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if a transaction is open (a failed COMMIT or BEGIN may have ended it)."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+def _remove_temporaries(folder: Path) -> None:
+    """Delete the hidden ``.*.tmp-*`` files a killed process left in a job's folder (written
+    by :func:`autarky.atomic.atomic_write`; final files are never touched)."""
+    if not folder.is_dir():
+        return
+    for tmp in folder.rglob(f".*{TEMP_MARKER}*"):
+        if tmp.is_file() and not tmp.is_symlink():
+            tmp.unlink(missing_ok=True)
 
 
 def _set_wal(conn: sqlite3.Connection) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from autarky.atomic import TEMP_MARKER, atomic_write, atomic_write_text, write_json_atomic
+from autarky.atomic import atomic_write, atomic_write_text, write_json_atomic
 from autarky.hashing import code_version, dataset_files, inputs_hash
 from autarky.jobs import Job, JobStatus, JobStore, job_guard
 from network.dataset import Dataset
@@ -173,8 +173,8 @@ def run_job(
     digest = inputs_hash(inputs.dataset_path, inputs.scenario_text, code_version())
     if not force:
         earlier = store.find_done(digest, kind=kind)
-        if earlier is not None and (earlier.out_dir / "summary.json").is_file():
-            summary = json.loads((earlier.out_dir / "summary.json").read_text())
+        summary = None if earlier is None else read_summary(earlier.out_dir / "summary.json")
+        if earlier is not None and summary is not None:  # a damaged summary: run again
             plan = earlier.out_dir / "plan.xlsx"
             return JobOutcome(earlier, True, summary, plan if plan.is_file() else None)
     try:
@@ -242,15 +242,19 @@ def _execute(
 
 
 def reap_interrupted(store: JobStore) -> list[Job]:
-    """Mark ``interrupted`` the jobs whose process died (:meth:`JobStore.reap_stale`) and delete
-    the temporary files a SIGKILL left in their folders (final files are never touched)."""
-    reaped = store.reap_stale()
-    for job in reaped:
-        if job.out_dir.is_dir():
-            for tmp in job.out_dir.rglob(f".*{TEMP_MARKER}*"):
-                if tmp.is_file():
-                    tmp.unlink(missing_ok=True)
-    return reaped
+    """Mark ``interrupted`` the jobs whose process died and delete the temporary files a
+    SIGKILL left in their folders (:meth:`JobStore.reap_stale` does both, so every reap, also
+    the one of ``autarky jobs``, sweeps them)."""
+    return store.reap_stale()
+
+
+def read_summary(path: Path) -> dict[str, Any] | None:
+    """A job's summary.json, or None if it is missing or damaged (not a JSON object)."""
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return None
+    return summary if isinstance(summary, dict) else None
 
 
 def _no_solution(

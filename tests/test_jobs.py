@@ -27,6 +27,7 @@ from autarky.jobs import (
     UnknownJob,
     job_guard,
 )
+from autarky.store_errors import StoreError
 
 ID_PATTERN = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
 FINAL_STATUSES = [s for s in JobStatus if s is not JobStatus.RUNNING]
@@ -70,8 +71,10 @@ def test_store_from_a_newer_autarky_is_refused(tmp_path: Path) -> None:
     JobStore(path)
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 2")
-    with pytest.raises(JobStateError, match="has schema 2; this autarky reads 1"):
+    with pytest.raises(StoreError, match=r"newer autarky \(store schema 2; this one reads 1\)"):
         JobStore(path)
+    with pytest.raises(StoreError, match="store schema 2"):
+        JobStore(path, readonly=True)
 
 
 def test_start_records_a_running_job_and_creates_its_folder(store: JobStore) -> None:

@@ -145,11 +145,10 @@ def jobs(
     'autarky show' takes any unique start of an id."""
     from rich import box
 
-    from autarky.jobs import JobStore
+    from autarky.jobs import open_for_reading
 
     check(limit >= 1, "--limit", f"{limit} jobs", "give a whole number of at least 1")
-    js = JobStore(store or out_dir / "jobs.sqlite")
-    js.reap_stale()
+    js = open_for_reading(store or out_dir / "jobs.sqlite")
     rows = js.list(limit=limit)
     if as_json:
         payload = [
@@ -191,11 +190,23 @@ def show(
     store: Annotated[Path | None, store_option()] = None,
 ) -> None:
     """Print one job's record and summary (JSON). JOB_ID may be any unique start of an id."""
-    from autarky.jobs import JobStore
+    from autarky.jobs import open_for_reading
+    from autarky.runner import read_summary
+    from network.errors import Problem
 
-    js = JobStore(store or out_dir / "jobs.sqlite")
+    js = open_for_reading(store or out_dir / "jobs.sqlite")
     job = find_job(js, job_id)
     summary_path = job.out_dir / "summary.json"
+    summary = read_summary(summary_path) if summary_path.is_file() else None
+    if summary_path.is_file() and summary is None:
+        raise InputError(
+            Problem(
+                str(summary_path),
+                "is damaged (not a JSON object)",
+                "the job's record is in the store ('autarky jobs --json'); run it again with "
+                "--force to write a new summary",
+            )
+        )
     payload = {
         "id": job.id,
         "kind": job.kind,
@@ -206,7 +217,7 @@ def show(
         "objective_usd": job.objective,
         "out_dir": str(job.out_dir),
         "error": job.error,
-        "summary": json.loads(summary_path.read_text()) if summary_path.is_file() else None,
+        "summary": summary,
     }
     sys.stdout.write(json.dumps(payload, indent=2) + "\n")
 
