@@ -338,7 +338,7 @@ def write_outputs(
         else:
             shutil.copy2(src, used / src.name)
     plan_path = job.out_dir / "plan.xlsx"
-    write_plan_workbook(plan_path, result, inputs.data, game=game)
+    write_plan_workbook(plan_path, result, inputs.data, game=game, name=job.scenario)
     log(f"wrote {plan_path}")
     from autarky.html_report import write_job_report
 

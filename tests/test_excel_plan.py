@@ -383,3 +383,20 @@ def test_an_error_while_saving_keeps_the_old_file(plan, tmp_path, monkeypatch):
         write_plan_workbook(path, result, data)
     assert path.read_bytes() == b"old plan"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
+
+
+def test_a_relaxed_plan_says_so_first_with_its_diagnosis(tmp_path):
+    data = tiny_data()
+    early = run_plan(tiny_scenario(targets=[dict(share=0.95, from_year=2026)]), data)
+    ws = load_workbook(write_plan_workbook(tmp_path / "p.xlsx", early, data))["Summary"]
+    assert ws["A1"].value.startswith("RELAXED PLAN 'tiny'")
+    assert ws["A3"].value.startswith("Why the plan cannot be met")
+    assert "2026" in " ".join(str(c.value) for c in ws[5] if c.value)  # the first diagnosis row
+
+
+def test_the_summary_names_the_job_not_only_its_plan(tmp_path, plan):
+    result, data = plan
+    path = write_plan_workbook(tmp_path / "p.xlsx", result, data, name="race")
+    ws = load_workbook(path)["Summary"]
+    assert ws["A1"].value == "Plan 'race' (US plan 'tiny'): US without CN"
+    assert ws.cell(_row_of(ws, "scenario"), 2).value == "race"
