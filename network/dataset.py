@@ -6,7 +6,7 @@ A ``Dataset`` is built only by :func:`network.validate.load_dataset` (or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NewType
 
@@ -41,6 +41,12 @@ class Dataset:
     demand: pd.DataFrame
     routes: pd.DataFrame
     origin: str = ""
+    capital_inputs: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {"amount": pd.Series([], dtype=float)},
+            index=pd.MultiIndex.from_tuples([], names=["process", "commodity"]),
+        )
+    )
 
     def __hash__(self) -> int:  # frozen dataclass of DataFrames: identity hash for caching
         return id(self)
@@ -140,6 +146,15 @@ class Dataset:
         output times ``output_per_activity``."""
         opa = self.processes["output_per_activity"]
         return {p: {c: a * float(opa[p]) for c, a in rec.items()} for p, rec in self.recipe.items()}
+
+    @cached_property
+    def capital(self) -> dict[str, dict[str, float]]:
+        """Inputs per unit of new capacity, by process: {process: {commodity: amount}}."""
+        out: dict[str, dict[str, float]] = {}
+        for (proc, c), amount in self.capital_inputs["amount"].items():
+            if amount > 0:
+                out.setdefault(proc, {})[c] = float(amount)
+        return out
 
     def summary(self) -> dict[str, int]:
         """Row counts per table, for the one-screen summary."""

@@ -194,6 +194,37 @@ PROCESS_INPUTS = Table(
     required=False,
 )
 
+CAPITAL_INPUTS = Table(
+    "capital_inputs",
+    "Inputs a process needs per unit of NEW capacity (e.g. chip tools for a fab), paid in the "
+    "build's spend years alongside its capex (evenly over the lead time); existing capacity "
+    "needs none. Running inputs per unit of output stay in process_inputs.",
+    (
+        Column("process", Kind.ID, "Process id.", references="processes.process"),
+        Column("commodity", Kind.ID, "Input commodity.", references="commodities.commodity"),
+        Column(
+            "amount",
+            Kind.NUMBER,
+            "Input per unit of new annual capacity.",
+            unit="input unit per (activity unit/yr)",
+            min_value=0.0,
+        ),
+        SOURCE,
+        TRUST,
+    ),
+    key=("process", "commodity"),
+    required=False,
+    example=(
+        {
+            "process": "mature_fab",
+            "commodity": "fab_tools",
+            "amount": 2.67,
+            "source": "assumption: tools = 75% of fab cost",
+            "trust": "U",
+        },
+    ),
+)
+
 CAPACITY = Table(
     "capacity",
     "Existing capacity and the cost and speed of building more, per region and process. A "
@@ -382,6 +413,7 @@ TABLES: tuple[Table, ...] = (
     COMMODITIES,
     PROCESSES,
     PROCESS_INPUTS,
+    CAPITAL_INPUTS,
     CAPACITY,
     PROJECTS,
     DEMAND,

@@ -646,6 +646,7 @@ def _assemble(typed: Typed, origin: str) -> Dataset:
         demand=t["demand"].sort_index(),
         routes=routes,
         origin=origin,
+        capital_inputs=t["capital_inputs"],
     )
 
 

@@ -115,6 +115,10 @@ class ModelData:
     other_demand: dict[Key3, float] = field(default_factory=dict)
     cut_usable: dict[Key3, float] = field(default_factory=dict)
     cut_floor: dict[Key3, float] = field(default_factory=dict)
+    # capital inputs: process -> {commodity: per unit of new capacity}; year -> [(build,
+    # share of its capex paid that year)]
+    capital: dict[str, dict[str, float]] = field(default_factory=dict)
+    paid: dict[int, list[tuple[Key3, float]]] = field(default_factory=dict)
     # origin of restricted goods: (commodity, year) -> processed content counts too
     origin: dict[tuple[str, int], bool] = field(default_factory=dict)
     # budgets (USD)
@@ -169,6 +173,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
     builds: list[Key3] = []
     online: dict[Key3, list[tuple[Key3, float]]] = defaultdict(list)
     spend: dict[int, list[tuple[Key3, float]]] = defaultdict(list)
+    paid: dict[int, list[tuple[Key3, float]]] = defaultdict(list)  # year -> [(build, share)]
     for k in cap_keys:
         r, p = k
         if r not in planner_set or max_build[k] <= 0:
@@ -181,6 +186,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
                 online[(r, p, t)].append((b, ramp_factor(t - start, ramp[k])))
             for t, frac in spend_profile(tau, lead[k]):
                 spend[t].append((b, capex[k] * frac))
+                paid[t].append((b, frac))
     build_ub = {b: max_build[(b[0], b[1])] for b in builds}
     for b, q in project_options(projects, planner_set, lead, first, last):
         if b not in build_ub:  # a start year or region the build limit leaves closed
@@ -191,6 +197,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
                 online[(b[0], b[1], t)].append((b, ramp_factor(t - start, ramp[k])))
             for t, frac in option_spend(b[2], lead[k], first):
                 spend[t].append((b, capex[k] * frac))
+                paid[t].append((b, frac))
         build_ub[b] += q
     prod_keys = sorted(set(fixed_cap) | set(online))
 
@@ -208,6 +215,8 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
     uses: set[Key2] = {(r, c) for (r, c, _t) in demand} | {(r, c) for (r, c, _t) in others}
     for r, p, _t in prod_keys:
         uses.update((r, c) for c in recipe[p])
+    capital = data.capital  # inputs per unit of new capacity (optimize/model/capital.py)
+    uses.update((r, c) for r, p, _tau in builds for c in capital.get(p, {}))
     arcs: list[Arc] = []
     arc_cost: dict[Arc, float] = {}
     arc_max: dict[Arc, float] = {}
@@ -326,6 +335,8 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
         cut_usable=cut_usable,
         cut_floor=cut_floor,
         origin=origin,
+        capital=capital,
+        paid=dict(paid),
         likelihood=likelihood,
         value_lost=value_lost,
         budget_year=None if sc.budget.per_year_usd_bn is None else sc.budget.per_year_usd_bn * bn,

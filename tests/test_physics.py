@@ -349,3 +349,70 @@ def test_the_baselines_licensing_restriction_binds_without_being_extraterritoria
         return f.groupby("year")["flow"].sum()
 
     assert (rival_flows(licensed) < rival_flows(free).reindex(rival_flows(licensed).index)).any()
+
+
+# ---------------------------------------------------------------------------------------
+# item 1: capital inputs
+
+
+def fab_frames(usa_fab: float = 0.0, mys_tools: float = 0.0, usa_2027: float = 10.0):
+    """USA needs 10 chips a year (2027: ``usa_2027``); it may build fabs (100 USD per chip/yr,
+    1-year lead time), each unit of new capacity needing 3 tools, paid in the build year.
+    CHN makes tools at 10 USD each; MYS (neutral) may too."""
+    capacity = [
+        cap_row("USA", "fab", usa_fab, max_build=100.0, lead_time=1),
+        cap_row("CHN", "toolmaking", 1000.0, variable_cost=10.0),
+    ]
+    if mys_tools:
+        capacity.append(cap_row("MYS", "toolmaking", mys_tools, variable_cost=50.0))
+    frames = net(
+        {"fab": ("chip", 1.0, {}), "toolmaking": ("tool", 1.0, {})},
+        capacity,
+        {("USA", "chip"): 10.0},
+        critical=("chip",),
+        extra_tables={
+            "capital_inputs": pd.DataFrame(
+                [dict(process="fab", commodity="tool", amount=3.0, source="test")]
+            )
+        },
+    )
+    if usa_2027 != 10.0:
+        extra = dict(region="USA", commodity="chip", year=2027, quantity=usa_2027, source="t")
+        frames["demand"] = pd.concat([frames["demand"], pd.DataFrame([extra])], ignore_index=True)
+    return frames
+
+
+def test_a_new_fab_draws_its_tools_in_the_build_year():
+    data = dataset_from_frames(fab_frames())
+    r = run_plan(scenario(last=2027), data)
+    # build 10 in 2025 (online 2026): capex 1,000; 30 tools from CHN at 10 + 1 USD = 330;
+    # 2025's 10 chips unserved at 1,000 USD
+    assert r.builds.loc[("USA", "fab", 2025), "capacity"] == pytest.approx(10.0)
+    assert r.flows.loc[("CHN", "USA", "tool", 2025), "flow"] == pytest.approx(30.0)
+    assert r.objective == pytest.approx(1000.0 + 330.0 + 10_000.0)
+    # a ban on tools stops the fab: every chip unserved, 3 x 10 x 1,000
+    banned = run_plan(
+        scenario(last=2027, restrictions=[dict(commodities=["tool"], from_year=2025)]), data
+    )
+    assert banned.builds.empty
+    assert banned.objective == pytest.approx(30_000.0)
+
+
+def test_existing_fabs_run_in_a_cutoff_but_new_ones_need_tools_from_outside_the_rival():
+    target = dict(share=1.0, from_year=2025)  # a cutoff state in every year
+    # existing 10 chips a year need no tools: 100% without the rival, no build
+    flat = run_plan(scenario(last=2027, targets=[target]), dataset_from_frames(fab_frames(10.0)))
+    assert flat.status is Status.OPTIMAL and flat.builds.empty
+    # demand 10 (2025), 12.5 (2026), 15 (2027): 5 more chips a year must be built, and the
+    # builds' 15 tools must come from outside CHN in a cutoff: impossible with CHN alone
+    grow = fab_frames(10.0, usa_2027=15.0)
+    short = run_plan(scenario(last=2027, targets=[target]), dataset_from_frames(grow))
+    assert short.status is Status.INFEASIBLE
+    ok = run_plan(
+        scenario(last=2027, targets=[target]), dataset_from_frames(fab_frames(10.0, 100.0, 15.0))
+    )
+    assert ok.status is Status.OPTIMAL
+    # with MYS able to make tools it works; nominally the tools still come from CHN
+    # (cheaper): 5 x 100 capex + 15 tools x (10 + 1) = 665
+    assert ok.builds["capacity"].sum() == pytest.approx(5.0)
+    assert ok.objective == pytest.approx(500.0 + 165.0)

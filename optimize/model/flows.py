@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
+from optimize.model.capital import capital_terms
 from optimize.sets import ModelData
 
 
@@ -31,7 +32,8 @@ def add_unserved(m: pyo.ConcreteModel, d: ModelData) -> None:
 def add_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
     """For every region r, commodity c, year t with any term:
     sum_p yield[p,c] * prod[r,p,t] + sum_{routes into r} flow - sum_{routes out of r} flow
-      - sum_p input[p,c] * prod[r,p,t] >= demand[r,c,t] - unserved[r,c,t] + other[r,c,t]
+      - sum_p input[p,c] * prod[r,p,t] - capital_use[r,c,t]
+      >= demand[r,c,t] - unserved[r,c,t] + other[r,c,t]
     (other: the demand of regions outside the bloc served first, optimize/others.py)
     (prod is activity; yield[p, output(p)] = output_per_activity, input = recipe amount *
     output_per_activity)."""
@@ -46,6 +48,8 @@ def add_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
         terms[(e, c, t)].append((-1.0, v))
     for k, v in m.unserved.items():
         terms[k].append((1.0, v))
+    for k, items in capital_terms(m, d).items():  # builds' capital inputs (capital.py)
+        terms[k].extend(items)
     keys = sorted(terms)
     m.balance = pyo.Constraint(
         keys,
@@ -70,8 +74,12 @@ def add_restrictions(m: pyo.ConcreteModel, d: ModelData) -> None:
                 if (c, t) in d.capped:
                     recipe_use[(c, t)].append((a, m.prod[r, p, t]))
 
+    capital = capital_terms(m, d)
+
     def use(c: str, t: int):
         expr = sum(a * v for a, v in recipe_use.get((c, t), []))
+        for r in planner:
+            expr -= sum(a * v for a, v in capital.get((r, c, t), []))
         for r in planner:
             k = (r, c, t)
             if k in d.demand:

@@ -12,6 +12,7 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from optimize.model.capacity import capacity_expr
+from optimize.model.capital import capital_terms
 from optimize.sets import ModelData
 
 
@@ -39,7 +40,8 @@ def add_cutoff_operations(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 def add_cutoff_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
     """For every non-rival region r, commodity c, year t with any term:
-    cut output + cut imports - cut exports - cut recipe use >= served[r,c,t] + floor[r,c,t]
+    cut output + cut imports - cut exports - cut recipe use - capital_use[r,c,t]
+      >= served[r,c,t] + floor[r,c,t]
     (served only for the planner's targeted demand, 0 <= served <= demand; floor: a neutral
     region's own demand served first, optimize/others.py)."""
     m.served = pyo.Var(
@@ -56,6 +58,8 @@ def add_cutoff_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
         terms[(e, c, t)].append((-1.0, v))
     for k, v in m.served.items():
         terms[k].append((-1.0, v))
+    for k, items in capital_terms(m, d, set(d.cut_years)).items():  # builds under way
+        terms[k].extend(items)
     m.cut_balance = pyo.Constraint(
         sorted(terms),
         rule=lambda m, *k: sum(a * v for a, v in terms[k]) >= d.cut_floor.get(k, 0.0),
