@@ -17,6 +17,7 @@ from network.errors import InputError, Problem
 from optimize.scenario import Scenario
 
 SCENARIO, WORKBOOK, RACE, DATASET = "scenario", "workbook", "race", "dataset"
+UNKNOWN = "unknown"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 YAML_SUFFIXES = (".yaml", ".yml")
 DESCRIBE = {
@@ -38,7 +39,8 @@ class Loaded:
 
 
 def form_of(path: Path) -> str:
-    """The form of ``path`` without reading more than needed; InputError if none fits."""
+    """The form of ``path`` without reading more than needed; UNKNOWN for a file of another
+    type (InputError for a path that does not exist)."""
     if not path.exists():
         raise InputError(Problem(str(path), "no such file or folder", "check the path"))
     if path.is_dir():
@@ -61,10 +63,14 @@ def form_of(path: Path) -> str:
         from optimize.scenario import load_scenario
 
         return RACE if load_scenario(path).game is not None else SCENARIO
-    raise InputError(
+    return UNKNOWN
+
+
+def _unknown(path: Path) -> InputError:
+    return InputError(
         Problem(
             str(path),
-            f"'{suffix or path.name}' is not an input this command reads",
+            f"'{path.suffix or path.name}' is not an input this command reads",
             "give a scenario .yaml, an input workbook .xlsx, a race .yaml or a dataset folder",
         )
     )
@@ -75,6 +81,12 @@ def load(path: Path, accepts: tuple[str, ...], command: str) -> Loaded:
     forms ``command`` needs (InputError, exit 2)."""
     path = Path(path)
     form = form_of(path)
+    if form == UNKNOWN:
+        if DATASET in accepts:  # the dataset loader names what it reads
+            from network.validate import load_dataset
+
+            load_dataset(path)
+        raise _unknown(path)
     if form not in accepts:
         needs = " or ".join(DESCRIBE[f] for f in accepts)
         raise InputError(
