@@ -16,6 +16,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from autarky.atomic import atomic_write_text
 from network.cutoff import CHAIN
 
@@ -226,12 +228,41 @@ def sankey_figure(r: Any, data: Any) -> Any:
     return fig
 
 
+REGIME_COLORS = ("#d9e8f5", "#fde2c8", "#e0f0d9", "#f3d9f0", "#eeeeee", "#fff3c4")
+
+
+def regime_runs(table: pd.DataFrame) -> list[tuple[int, int, str]]:
+    """(first year, last year, regime) of each run of equal regimes."""
+    runs: list[list[Any]] = []
+    for year, regime in table["regime"].items():
+        if runs and runs[-1][2] == str(regime) and runs[-1][1] == int(year) - 1:
+            runs[-1][1] = int(year)
+        else:
+            runs.append([int(year), int(year), str(regime)])
+    return [(a, b, g) for a, b, g in runs]
+
+
 def game_figure(race: Any) -> Any:
-    """Both sides' dependence along the final plans, the regime of each year as text."""
+    """Both sides' dependence along the final plans over bands coloured by regime (each run of
+    years labelled once); the strategic window outlined."""
     go = plotly_go()
     t = race.table
     years = [int(y) for y in t.index]
     fig = go.Figure()
+    colors: dict[str, str] = {}
+    for first, last, regime in regime_runs(t):
+        color = colors.setdefault(regime, REGIME_COLORS[len(colors) % len(REGIME_COLORS)])
+        fig.add_vrect(
+            x0=first - 0.5,
+            x1=last + 0.5,
+            fillcolor=color,
+            opacity=0.9,
+            line_width=0,
+            layer="below",
+            annotation_text=regime,
+            annotation_position="top left",
+            annotation_font_size=10,
+        )
     for col, side in (("us_dependence", "US"), ("cn_dependence", "CN")):
         fig.add_trace(
             go.Scatter(
@@ -241,28 +272,22 @@ def game_figure(race: Any) -> Any:
                 name=f"{side} dependence on its rival",
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=years,
-            y=[1.08] * len(years),
-            mode="markers+text",
-            name="regime",
-            text=[str(g) for g in t["regime"]],
-            textposition="top center",
-            marker={"symbol": "square", "size": 9},
-            textfont={"size": 9},
-        )
-    )
     w = race.window
     if w is not None:
         fig.add_vrect(
-            x0=w.start - 0.5, x1=w.end + 0.5, fillcolor="orange", opacity=0.18, line_width=0
+            x0=w.start - 0.5,
+            x1=w.end + 0.5,
+            fillcolor="rgba(0,0,0,0)",
+            line_width=2,
+            line_color="orange",
+            annotation_text=f"window: {w.leader} leads",
+            annotation_position="bottom left",
         )
     fig.update_layout(
-        title="The game along the final plans: dependence and regime by year",
+        title="The game along the final plans: dependence, and the regime of each year (bands)",
         xaxis_title="year",
         yaxis_title="dependence on the rival (% of demand)",
-        yaxis={"tickformat": ".0%", "range": [-0.02, 1.25]},
+        yaxis={"tickformat": ".0%", "range": [-0.02, 1.12]},
     )
     return fig
 

@@ -143,7 +143,10 @@ def test_every_chart_draws_in_chromium(pages):
     assert "(% of demand)" in dep  # unit in the axis title
     assert re.search(r'class="point".*?<path d="M[^"]+"', charts["builds"])  # bars drawn
     assert "sankey-node" in charts["sankey"]
-    assert charts["game"].count('class="trace scatter') == 3
+    game = charts["game"]
+    assert game.count('class="trace scatter') == 2  # both sides' dependence
+    assert game.count(">stalemate<") == 1 and game.count(">trade<") == 1  # one label per run
+    assert "window: US leads" in game
 
 
 @needs_chromium
