@@ -261,6 +261,35 @@ class CutoffLP:
             raise RuntimeError(f"cutoff LP failed: {h.modelStatusToString(h.getModelStatus())}")
         return min(1.0, max(0.0, h.getInfo().objective_function_value))
 
+    def solve_mean(
+        self, usable: np.ndarray, dem: np.ndarray, floor: np.ndarray | None = None
+    ) -> float:
+        """The largest mean over the critical commodities the bloc demands of each one's
+        served share, all served at once (shared inputs compete): maximise
+        sum_c served(c) / (n * demand(c)). 1 - this is the chain's dependence in the year
+        (optimize.independence.dependence_years). NaN when the bloc demands none."""
+        n_p, n_f, n_s = len(self.prod), len(self.flows), len(self.served)
+        coms = self.served.get_level_values("commodity")
+        totals = pd.Series(dem, index=coms).groupby(level=0).sum()
+        totals = totals[totals > 0]
+        if totals.empty:
+            return float("nan")
+        weight = np.array(
+            [1.0 / (len(totals) * totals[c]) if c in totals.index else 0.0 for c in coms]
+        )
+        upper = np.concatenate([usable, self.flow_ub, dem, [0.0]])
+        cost = np.zeros(n_p + n_f + n_s + 1)
+        cost[n_p + n_f : n_p + n_f + n_s] = weight
+        h = self._instance(dem)
+        self._set_floor(h, floor)
+        idx = np.arange(len(upper), dtype=np.int32)
+        h.changeColsBounds(len(upper), idx, np.zeros(len(upper)), upper)
+        h.changeColsCost(len(cost), idx, cost)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # pragma: no cover
+            raise RuntimeError(f"cutoff LP failed: {h.modelStatusToString(h.getModelStatus())}")
+        return min(1.0, max(0.0, h.getInfo().objective_function_value))
+
     def _set_floor(self, h: highspy.Highs, floor: np.ndarray | None) -> None:
         n_rows = self.a.shape[0]
         new = np.zeros(n_rows) if floor is None else floor

@@ -134,25 +134,18 @@ def cost_of_independence(d: ModelData, solved: Solved) -> CostOfIndependence:
     )
 
 
-def dependence_years(cutoff: pd.DataFrame) -> float:
-    """Sum over the horizon of the chain's dependence: in each year, the mean over the
-    critical commodities the bloc demands of 1 - the commodity's cutoff share (each served
-    alone, as in the timeline). 0 = independent in every commodity every year; the horizon's
-    length = dependent on the rival for everything every year. (The chain-wide, weakest-link
-    share sets the chain's year; a mean moves with every commodity a plan makes safer.)
+def dependence_years(dependence: pd.Series) -> float:
+    """Sum over the horizon of the chain's dependence (``dependence`` by year): in each year,
+    1 - the largest mean share of the bloc's critical commodities that could be served at
+    once with no supply from the rival (network.cutoff.CutoffLP.solve_mean: each commodity's
+    served share weighted equally, shared inputs competing). 0 = independent in everything
+    every year; the horizon's length = dependent for everything every year. (The weakest-link
+    share sets the chain's year; the mean moves with every commodity a plan makes safer.)
 
-    >>> idx = pd.MultiIndex.from_tuples(
-    ...     [("a", 2025), ("b", 2025), ("(chain)", 2025), ("a", 2026), ("b", 2026)],
-    ...     names=["commodity", "year"])
-    >>> dependence_years(pd.DataFrame({"cutoff_share": [0.5, 1.0, 0.5, 1.0, 1.0]}, index=idx))
+    >>> dependence_years(pd.Series({2025: 0.25, 2026: 0.0}))
     0.25
     """
-    s = cutoff["cutoff_share"]
-    s = s[s.index.get_level_values("commodity") != CHAIN]
-    if s.empty:
-        return 0.0
-    dep = 1.0 - s.clip(0.0, 1.0)
-    return float(dep.groupby(level="year").mean().sum())
+    return float(dependence.clip(0.0, 1.0).sum())
 
 
 def independence_table(timeline: pd.DataFrame, earliest: pd.DataFrame | None) -> pd.DataFrame:

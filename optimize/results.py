@@ -112,6 +112,14 @@ def timeline_from_cutoff(cutoff: pd.DataFrame, threshold: float) -> pd.DataFrame
 def cutoff_table(data: Dataset, sc: Scenario, cap: pd.Series, years: list[int]) -> pd.DataFrame:
     """Per year and critical commodity the planner demands: the cutoff share on ``cap``
     (index region, process, year), plus the chain-wide share."""
+    return cutoff_tables(data, sc, cap, years)[0]
+
+
+def cutoff_tables(
+    data: Dataset, sc: Scenario, cap: pd.Series, years: list[int]
+) -> tuple[pd.DataFrame, pd.Series]:
+    """:func:`cutoff_table` and, by year, the chain's dependence: 1 - the largest mean share
+    of its critical commodities servable at once (CutoffLP.solve_mean)."""
     from network.cutoff import availability, bloc_demand
     from network.reserve import ReserveLP
 
@@ -123,6 +131,7 @@ def cutoff_table(data: Dataset, sc: Scenario, cap: pd.Series, years: list[int]) 
         [], dtype=float, index=pd.MultiIndex.from_tuples([], names=["region", "process"])
     )
     rows = []
+    mean: dict[int, float] = {}
     for t in years:
         dem = bloc_demand(data, sc.planner, t)
         if not len(dem):
@@ -136,9 +145,13 @@ def cutoff_table(data: Dataset, sc: Scenario, cap: pd.Series, years: list[int]) 
             if c in present:
                 rows.append((c, t, lp.solve_arrays(usable, dem_arr, c, floor)))
         rows.append((CHAIN, t, lp.solve_arrays(usable, dem_arr, None, floor)))
-    return pd.DataFrame(rows, columns=["commodity", "year", "cutoff_share"]).set_index(
+        mean[t] = 1.0 - lp.solve_mean(usable, dem_arr, floor)
+    frame = pd.DataFrame(rows, columns=["commodity", "year", "cutoff_share"]).set_index(
         ["commodity", "year"]
     )
+    dep = pd.Series(mean, name="dependence", dtype=float).dropna()
+    dep.index.name = "year"
+    return frame, dep
 
 
 def read_result(
@@ -190,7 +203,7 @@ def read_result(
         ["region", "commodity", "year"],
         ["demand", "unserved"],
     )
-    cutoff = cutoff_table(data, sc, cap, d.years)
+    cutoff, dependence = cutoff_tables(data, sc, cap, d.years)
     timeline = timeline_from_cutoff(cutoff, sc.threshold)
     chain_year = timeline.loc[CHAIN, "year"] if CHAIN in timeline.index else None
     chain_year = None if chain_year is None or pd.isna(chain_year) else int(chain_year)
@@ -222,7 +235,7 @@ def read_result(
     }
     return PlanResult(
         exposure=exposure_table(m, d),
-        dependence_years=dependence_years(cutoff),
+        dependence_years=dependence_years(dependence),
         scenario=sc,
         status=solved.status,
         objective=solved.objective,

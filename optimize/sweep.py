@@ -675,29 +675,22 @@ class _Timeline:
         return np.where(np.isnan(own), cap * self.share, own)
 
     def dependence(self, x: np.ndarray, demand: dict) -> list[float]:
-        """The chain's dependence in every year with critical demand: the mean over the
-        critical commodities the bloc demands of 1 - each one's cutoff share
-        (optimize.independence.dependence_years)."""
+        """The chain's dependence in every year with critical demand: 1 - the largest mean
+        share of its critical commodities servable at once (CutoffLP.solve_mean; as
+        optimize.independence.dependence_years)."""
         dem = {t: np.zeros(len(self.served_pos)) for t in self.year_list}
         for (r, c, t), q in demand.items():
             i = self.served_pos.get((r, c))
             if i is not None and t in dem:
                 dem[t][i] = q
-        masks = {c: self.lp._mask(c) for c in self.commodities}
         out = []
         for t in self.year_list:
             cap = self.fixed[t].copy()
             p, j = self.new[t]
             np.add.at(cap, p, x[j])
-            usable = self._usable(t, cap)
-            deps = []
-            for c in self.commodities:
-                if dem[t][masks[c]].sum() <= 0:
-                    continue
-                s_ = self.lp.solve_arrays(usable, dem[t], c, self.floor[t])
-                deps.append(1.0 - min(1.0, max(0.0, float(s_))))
-            if deps:
-                out.append(sum(deps) / len(deps))
+            s_ = self.lp.solve_mean(self._usable(t, cap), dem[t], self.floor[t])
+            if s_ == s_:
+                out.append(1.0 - s_)
         return out
 
     def chain_shares(self, x: np.ndarray, demand: dict) -> list[float]:
