@@ -76,3 +76,4 @@ def test_answer_block_within_the_first_25_lines_of_make_run(tmp_path):
     assert "Chain independent" in block and "Weakest link" in block
     assert "Strategic window" in block
     assert max(map(len, lines[: first + 14])) <= 80
+    assert "ai_accel_assembly" in done.stdout and "…" not in done.stdout  # names whole

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from autarky.app import app, check, out, pct, user_errors
+from autarky.app import app, check, err, out, pct, user_errors
 from network.errors import InputError
 
 
@@ -94,8 +94,7 @@ def network(
         check(
             listed[0] <= year <= listed[-1],
             "--year",
-            f"{year} is outside the years the dataset lists demand for "
-            f"({listed[0]}-{listed[-1]})",
+            f"{year} is outside the years the dataset lists demand for ({listed[0]}-{listed[-1]})",
             f"give a year from {listed[0]} to {listed[-1]}",
         )
     for name, value in (("--bloc", bloc), ("--rival", rival)):
@@ -103,8 +102,13 @@ def network(
             raise InputError(
                 Problem(name, f"unknown bloc '{value}'", f"use one of {', '.join(data.blocs)}")
             )
-    shares = cutoff_share(data, bloc, rival, year, neutral_share=neutral_share)
-    chokes = choke_points(data, bloc, year, top=top)
+    from autarky.progress import progress_reporter
+
+    with progress_reporter(enabled=not as_json, console=err) as progress:
+        progress(f"dependence of {bloc} on {rival} in {year}")
+        shares = cutoff_share(data, bloc, rival, year, neutral_share=neutral_share)
+        progress("choke points: each region's process taken away in turn")
+        chokes = choke_points(data, bloc, year, top=top)
     if as_json:
         payload = {
             "bloc": bloc,
@@ -189,8 +193,12 @@ def template(
         sc = load(scenario, (SCENARIO, WORKBOOK, RACE), "template --scenario").scenario
     if sc is not None:  # jobs run from the workbook are listed under the workbook's name
         sc = sc.model_copy(update={"name": path.stem})
+    from autarky.progress import progress_reporter
+
     try:
-        write_template(path, data, sc)
+        with progress_reporter(enabled=True, console=err) as progress:
+            progress(f"writing {path.name}: one sheet per table, comments and drop-downs")
+            write_template(path, data, sc)
     except OSError as exc:
         raise InputError(
             Problem(str(path), f"cannot write here ({exc.strerror or exc})", "give a writable path")
