@@ -338,7 +338,12 @@ def write_outputs(
         else:
             shutil.copy2(src, used / src.name)
     plan_path = job.out_dir / "plan.xlsx"
-    write_plan_workbook(plan_path, result, inputs.data, game=game, name=job.scenario)
+    if game is not None and inputs.race is not None:  # both plans, the game, the loop
+        from autarky.excel.game import write_race_workbook
+
+        write_race_workbook(plan_path, game, inputs.race.data, name=job.scenario)
+    else:
+        write_plan_workbook(plan_path, result, inputs.data, game=game, name=job.scenario)
     log(f"wrote {plan_path}")
     from autarky.html_report import write_job_report
 

@@ -256,7 +256,12 @@ def write_shadow_prices(ws: Worksheet, book: Book) -> None:
 
 
 def write_game(ws: Worksheet, book: Book) -> None:
+    from autarky.excel.game import is_race, write_race_game
+
     game = book.game
+    if is_race(game):  # a race: formatted, with the dependence chart (autarky.excel.game)
+        write_race_game(ws, game)  # type: ignore[arg-type]
+        return
     table = getattr(game, "table", None)
     if game is None or not isinstance(table, pd.DataFrame):
         write_title(ws, 1, "The bargaining game was not run for this plan.")
