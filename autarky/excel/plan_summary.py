@@ -104,12 +104,18 @@ def planner_capacity(r: PlanResult, data: Dataset) -> pd.DataFrame:
 
 def timeline_matrix(r: PlanResult) -> pd.DataFrame:
     """Cutoff share (0-1) per commodity (rows, chain-wide row included) and year (columns),
-    then the self-sufficiency year."""
+    then the self-sufficiency year in the plan and, when searched, the earliest possible year
+    and the limit that binds it."""
     share = r.cutoff["cutoff_share"].unstack("year")
     share = share.reindex(list(r.timeline.index))
     share.columns = [str(y) for y in share.columns]
     years = r.timeline["year"].map(lambda y: "never" if pd.isna(y) else int(y))
     out = share.assign(**{"self-sufficient from": years})
+    ind = getattr(r, "independence", None)
+    if ind is not None and len(ind) and ind["earliest_year"].notna().any():
+        early = ind["earliest_year"].reindex(out.index)
+        out["earliest possible"] = early.map(lambda y: "never" if pd.isna(y) else int(y))
+        out["what keeps it from being earlier"] = ind["binding"].reindex(out.index).fillna("")
     return out.rename_axis("commodity").reset_index()
 
 
