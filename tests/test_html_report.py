@@ -96,12 +96,22 @@ def pages(tmp_path_factory) -> dict[str, Path]:
         }
     )
     years = list(range(2025, 2033))
+    pct = pd.DataFrame(
+        {
+            "budget_usd_bn": [1.0, 5.0],
+            "draws": [20, 20],
+            "never_share": [1.0, 0.2],
+            "chain_year_p10": pd.array([None, 2029], dtype="Int64"),
+            "chain_year_p50": pd.array([None, 2030], dtype="Int64"),
+            "chain_year_p90": pd.array([None, None], dtype="Int64"),
+        }
+    )
     return {
         "job": write_job_report(folder / "job.html", ok, data, name="tiny"),
         "race": write_job_report(folder / "race.html", ok, data, race_stub(ok), name="race"),
         "relaxed": write_job_report(folder / "relaxed.html", early, data, name="early"),
         "sweep": write_comparison_report(
-            folder / "sweep.html", table, None, ok.scenario, "s1", years
+            folder / "sweep.html", table, pct, ok.scenario, "s1", years
         ),
     }
 
@@ -152,7 +162,8 @@ def test_every_chart_draws_in_chromium(pages):
 @needs_chromium
 def test_comparison_page_draws_and_shows_never_and_no_plan(pages):
     charts = charts_in(chromium(pages["sweep"], "--dump-dom"))
-    assert set(charts) == {"chain_year", "billion"}
+    assert set(charts) == {"chain_year", "billion", "mc"}
+    assert charts["mc"].count('class="point"') == 2 and "= never)" in charts["mc"]
     year = charts["chain_year"]
     assert ">never<" in year and ">no plan<" in year
     assert year.count('class="point"') == 3  # every variant, infeasible one included
