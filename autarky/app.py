@@ -16,17 +16,6 @@ from typer.core import TyperOption
 
 from network.errors import InputError, Problem
 
-app = typer.Typer(
-    help="autarky: how fast a bloc can stop depending on its rival, at what cost, and what "
-    "the race does to the bargaining game.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    rich_markup_mode="markdown",  # docstring lines join into paragraphs in --help
-)
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False, log_path=False)
-
 EXIT_OK = 0
 EXIT_USER_ERROR = 2
 EXIT_INFEASIBLE = 3
@@ -34,6 +23,18 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 the plan meets its targets; 3 the plan is infeasible (the relaxed plan and "
     "its diagnosis are written); 2 bad input or arguments (one message, no traceback)."
 )
+
+app = typer.Typer(
+    help="autarky: how fast a bloc can stop depending on its rival, at what cost, and what "
+    "the race does to the bargaining game.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="markdown",  # docstring lines join into paragraphs in --help
+    epilog=EXIT_CODES_HELP,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, log_path=False)
 
 _display_type = TyperOption.display_type_rich
 
@@ -46,8 +47,16 @@ def _no_bool_metavar(self: TyperOption, ctx: typer.Context) -> str | None:
 TyperOption.display_type_rich = _no_bool_metavar  # type: ignore[method-assign]
 
 
+EXIT_INTERRUPTED = 130
+INTERRUPTED = (
+    "interrupted: jobs that had not finished are recorded 'interrupted'; run the same command "
+    "again to go on (a sweep resumes where it stopped)"
+)
+
+
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn InputError into one printed report and exit code 2."""
+    """Turn InputError into one printed report and exit code 2, and Ctrl-C into one line and
+    exit code 130 (what was running is recorded 'interrupted' by the job store's guards)."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -56,6 +65,9 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except InputError as exc:
             err.print(exc.report(), markup=False, soft_wrap=True)
             raise typer.Exit(EXIT_USER_ERROR) from None
+        except KeyboardInterrupt:
+            err.print(INTERRUPTED, markup=False, soft_wrap=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper
 

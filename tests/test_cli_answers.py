@@ -92,8 +92,9 @@ def test_help_has_no_bool_noise():
         code, out, _, _ = cli(command, "--help", columns=100)
         assert code == 0
         assert "<bool>" not in out, command
-    _, out, _, _ = cli("run", "--help", columns=100)
-    assert "Exit codes" in out and "3" in out
+    for args in (("run", "--help"), ("game", "--help"), ("--help",)):
+        _, out, _, _ = cli(*args, columns=100)
+        assert "Exit codes: 0" in out and "3 the plan is infeasible" in out, args
 
 
 def test_run_opens_with_the_answer_and_fits_80_columns(tmp_path):
