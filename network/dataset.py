@@ -22,6 +22,14 @@ Bloc = NewType("Bloc", str)
 Year = int
 
 
+def _amounts() -> pd.DataFrame:
+    """An empty (process, commodity) -> amount table, for optional tables left out."""
+    return pd.DataFrame(
+        {"amount": pd.Series([], dtype=float)},
+        index=pd.MultiIndex.from_tuples([], names=["process", "commodity"]),
+    )
+
+
 @dataclass(frozen=True)
 class Dataset:
     """Validated input tables.
@@ -41,12 +49,8 @@ class Dataset:
     demand: pd.DataFrame
     routes: pd.DataFrame
     origin: str = ""
-    capital_inputs: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(
-            {"amount": pd.Series([], dtype=float)},
-            index=pd.MultiIndex.from_tuples([], names=["process", "commodity"]),
-        )
-    )
+    capital_inputs: pd.DataFrame = field(default_factory=lambda: _amounts())
+    process_outputs: pd.DataFrame = field(default_factory=lambda: _amounts())
 
     def __hash__(self) -> int:  # frozen dataclass of DataFrames: identity hash for caching
         return id(self)
@@ -136,9 +140,14 @@ class Dataset:
     @cached_property
     def yields(self) -> dict[str, dict[str, float]]:
         """Outputs per unit of activity, by process: {process: {commodity: amount}}. The main
-        output comes at ``output_per_activity`` (capacity is stated in activity units)."""
+        output comes at ``output_per_activity`` (capacity is stated in activity units), the
+        co-products of process_outputs at their amounts."""
         opa = self.processes["output_per_activity"]
-        return {p: {str(c): float(opa[p])} for p, c in self.processes["output"].items()}
+        out = {p: {str(c): float(opa[p])} for p, c in self.processes["output"].items()}
+        for (p, c), amount in self.process_outputs["amount"].items():
+            if amount > 0:
+                out[p][c] = float(amount)
+        return out
 
     @cached_property
     def inputs(self) -> dict[str, dict[str, float]]:

@@ -142,6 +142,16 @@ COMMODITIES = Table(
                 ("cutoff_damage_high", "High end of the range of the"),
             )
         ),
+        Column(
+            "disposal_cost",
+            Kind.NUMBER,
+            "Cost of disposing of each unit made but not used (e.g. a surplus co-product); "
+            "0: surplus is dropped at no cost.",
+            unit="USD/unit",
+            required=False,
+            default=0.0,
+            min_value=0.0,
+        ),
         Column("description", Kind.TEXT, "What it is.", required=False, default=""),
         SOURCE,
         TRUST,
@@ -192,6 +202,36 @@ PROCESS_INPUTS = Table(
     ),
     key=("process", "commodity"),
     required=False,
+)
+
+PROCESS_OUTPUTS = Table(
+    "process_outputs",
+    "Co-products: further outputs of a process in fixed ratios to its activity (e.g. the "
+    "elements of one rare-earth feed), besides its main output (processes.output).",
+    (
+        Column("process", Kind.ID, "Process id.", references="processes.process"),
+        Column("commodity", Kind.ID, "Co-product.", references="commodities.commodity"),
+        Column(
+            "amount",
+            Kind.NUMBER,
+            "Co-product per unit of activity.",
+            unit="co-product unit per activity unit",
+            min_value=0.0,
+        ),
+        SOURCE,
+        TRUST,
+    ),
+    key=("process", "commodity"),
+    required=False,
+    example=(
+        {
+            "process": "ndpr_separation",
+            "commodity": "sm_oxide",
+            "amount": 0.09,
+            "source": "assumption: Sm ~2% of TREO in the feed",
+            "trust": "U",
+        },
+    ),
 )
 
 CAPITAL_INPUTS = Table(
@@ -413,6 +453,7 @@ TABLES: tuple[Table, ...] = (
     COMMODITIES,
     PROCESSES,
     PROCESS_INPUTS,
+    PROCESS_OUTPUTS,
     CAPITAL_INPUTS,
     CAPACITY,
     PROJECTS,

@@ -429,6 +429,8 @@ def check_producible_demand(
     able = set(cap.loc[(cap["existing"] > 0) | (cap["max_build"] > 0), "process"])
     able |= set(proj["process"])
     producible = set(procs.loc[procs["process"].isin(able), "output"])
+    co = typed["process_outputs"]
+    producible |= set(co.loc[co["process"].isin(able) & (co["amount"] > 0), "commodity"])
     reported: set[str] = set()
     for row, rec in typed["demand"].iterrows():
         c = rec["commodity"]
@@ -563,6 +565,35 @@ def check_route_ties(
                 )
 
 
+def check_co_products(
+    typed: Typed, where: Where, problems: list[Problem], incomplete: frozenset[str]
+) -> None:
+    """A co-product is not the process's main output nor one of its recipe inputs."""
+    if incomplete & {"processes", "process_inputs"}:
+        return
+    outputs = dict(zip(typed["processes"]["process"], typed["processes"]["output"], strict=True))
+    inputs = set(
+        zip(typed["process_inputs"]["process"], typed["process_inputs"]["commodity"], strict=True)
+    )
+    for row, rec in typed["process_outputs"].iterrows():
+        p, c = rec["process"], rec["commodity"]
+        if outputs.get(p) == c:
+            what, fix = "is the process's main output", "set output_per_activity instead"
+        elif (p, c) in inputs:
+            what, fix = "is also an input of the process", "remove one of the two rows"
+        else:
+            continue
+        problems.append(
+            Problem(
+                where["process_outputs"],
+                f"co-product '{c}' of '{p}' {what}",
+                fix,
+                int(row),
+                "commodity",
+            )
+        )
+
+
 CHECKS = (
     check_duplicate_keys,
     check_case_clashes,
@@ -575,6 +606,7 @@ CHECKS = (
     check_route_ties,
     check_trust_wording,
     check_lead_time_ranges,
+    check_co_products,
 )
 
 
@@ -647,6 +679,7 @@ def _assemble(typed: Typed, origin: str) -> Dataset:
         routes=routes,
         origin=origin,
         capital_inputs=t["capital_inputs"],
+        process_outputs=t["process_outputs"],
     )
 
 

@@ -171,7 +171,7 @@ def test_demand_covers_2025_to_2040(data: Dataset) -> None:
 @pytest.mark.parametrize(
     ("processes", "regions", "expected", "fact"),
     [
-        ("re_mining", "CHN", 0.69, "China ~69% of REO mine output 2024 (USGS MCS 2025)"),
+        (("re_mining", "ionic_clay_mining"), "CHN", 0.69, "China ~69% of REO mine output 2024"),
         ("ndpr_separation", "CHN", 0.91, "China 91% of RE separation 2024 (IEA)"),
         ("ndfeb_sintering", "CHN", 0.94, "China 94% of permanent magnets 2024 (IEA)"),
         ("gallium_recovery", "CHN", 0.99, "China ~99% of primary gallium (USGS MCS 2025)"),

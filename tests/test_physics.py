@@ -416,3 +416,67 @@ def test_existing_fabs_run_in_a_cutoff_but_new_ones_need_tools_from_outside_the_
     # (cheaper): 5 x 100 capex + 15 tools x (10 + 1) = 665
     assert ok.builds["capacity"].sum() == pytest.approx(5.0)
     assert ok.objective == pytest.approx(500.0 + 165.0)
+
+
+# ---------------------------------------------------------------------------------------
+# item 2: co-products
+
+
+def basket_frames(capacity: float = 100.0) -> dict[str, pd.DataFrame]:
+    """USA's 'split' line: per unit of activity 1 t of light (main output) and 0.1 t of heavy
+    (co-product), 1 USD per unit; light costs 2 USD/t to dispose of when not used."""
+    frames = net(
+        {"split": ("light", 1.0, {})},
+        [cap_row("USA", "split", capacity, variable_cost=1.0)],
+        {("USA", "light"): 10.0},
+        critical=("light", "heavy"),
+        extra_tables={
+            "process_outputs": pd.DataFrame(
+                [dict(process="split", commodity="heavy", amount=0.1, source="test")]
+            )
+        },
+    )
+    heavy = dict(
+        commodity="heavy",
+        name="heavy",
+        unit="t",
+        chain="rare_earth",
+        critical=True,
+        value_unserved=1000.0,
+        source="test",
+    )
+    frames["commodities"] = pd.concat(
+        [frames["commodities"], pd.DataFrame([heavy])], ignore_index=True
+    )
+    frames["commodities"]["disposal_cost"] = [2.0, 0.0]
+    demand = dict(region="USA", commodity="heavy", year=2025, quantity=5.0, source="test")
+    frames["demand"] = pd.concat([frames["demand"], pd.DataFrame([demand])], ignore_index=True)
+    return frames
+
+
+def test_a_co_product_sets_the_activity_and_the_surplus_pays_for_disposal():
+    # 5 t of heavy needs 50 units of activity (50 USD), making 50 t of light: 10 used,
+    # 40 disposed of at 2 USD/t (80 USD)
+    r = run_plan(scenario(), dataset_from_frames(basket_frames()))
+    assert r.production.loc[("USA", "split", 2025), "production"] == pytest.approx(50.0)
+    assert r.costs["disposal"] == pytest.approx(80.0)
+    assert r.objective == pytest.approx(130.0)
+
+
+def test_heavy_supply_is_limited_by_the_feed_that_carries_it():
+    # 30 units of activity carry 3 t of heavy: 3 of 5 t servable without the rival
+    data = dataset_from_frames(basket_frames(30.0))
+    table = cutoff_share(data, "US", "CN", 2025)
+    assert table.loc["heavy", "cutoff_share"] == pytest.approx(0.6)
+    assert table.loc["light", "cutoff_share"] == pytest.approx(1.0)
+
+
+def test_a_co_product_that_is_the_main_output_is_refused():
+    frames = basket_frames()
+    frames["process_outputs"].loc[0, "commodity"] = "light"
+    with pytest.raises(
+        DataError,
+        match=r"process_outputs, row 2, column 'commodity': "
+        r"co-product 'light' of 'split' is the process's main output",
+    ):
+        dataset_from_frames(frames)

@@ -11,6 +11,7 @@ from optimize.model.capacity import (
     add_new_capacity,
     add_production_limits,
 )
+from optimize.model.disposal import add_disposal
 from optimize.model.flows import add_balances, add_flows, add_restrictions, add_unserved
 from optimize.model.objective import add_objective
 from optimize.model.origin import add_origin
@@ -54,6 +55,7 @@ def _build(d: ModelData, elastic: bool) -> pyo.ConcreteModel:
     add_production_limits(m, d)
     add_flows(m, d)
     add_unserved(m, d)
+    add_disposal(m, d)
     add_balances(m, d)
     add_restrictions(m, d)
     add_origin(m, d)

@@ -50,13 +50,16 @@ def add_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
         terms[k].append((1.0, v))
     for k, items in capital_terms(m, d).items():  # builds' capital inputs (capital.py)
         terms[k].extend(items)
+    for k, v in m.dispose.items():  # surplus with a disposal cost (disposal.py): equality
+        terms[k].append((-1.0, v))
     keys = sorted(terms)
-    m.balance = pyo.Constraint(
-        keys,
-        rule=lambda m, *k: (
-            sum(a * v for a, v in terms[k]) >= d.demand.get(k, 0.0) + d.other_demand.get(k, 0.0)
-        ),
-    )
+
+    def rule(m: pyo.ConcreteModel, *k: object):
+        lhs = sum(a * v for a, v in terms[k])
+        rhs = d.demand.get(k, 0.0) + d.other_demand.get(k, 0.0)
+        return lhs == rhs if k in m.dispose else lhs >= rhs
+
+    m.balance = pyo.Constraint(keys, rule=rule)
 
 
 def add_restrictions(m: pyo.ConcreteModel, d: ModelData) -> None:

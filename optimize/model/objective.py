@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from optimize.model.capacity import spend_expr
+from optimize.model.disposal import disposal_cost
 from optimize.sets import ModelData
 
 # Elastic penalties: a budget overrun costs this many (discounted) USD per USD; a target
@@ -19,7 +20,8 @@ def cost_terms(m: pyo.ConcreteModel, d: ModelData) -> dict[str, object]:
     fixed_om  = sum_{r,p,t} df_t * fixed_om[r,p] * new capacity online
     variable  = sum_{r,p,t} df_t * variable_cost[r,p] * prod[r,p,t]
     trade     = sum_{routes,t} df_t * cost * flow
-    unserved  = sum_{r,c,t} df_t * value_unserved[c] * unserved[r,c,t]."""
+    unserved  = sum_{r,c,t} df_t * value_unserved[c] * unserved[r,c,t]
+    disposal  = sum_{r,c,t} df_t * disposal_cost[c] * dispose[r,c,t] (disposal.py)."""
     df = d.discount
     capex = sum(df[t] * spend_expr(m, d, t) for t in d.years if d.spend.get(t))
     fom = sum(
@@ -38,10 +40,17 @@ def cost_terms(m: pyo.ConcreteModel, d: ModelData) -> dict[str, object]:
         if d.arc_cost[(e, i, c)]
     )
     unserved = sum(df[k[2]] * d.penalty[k[1]] * v for k, v in m.unserved.items())
-    return {"capex": capex, "fixed_om": fom, "variable": var, "trade": trade, "unserved": unserved}
+    return {
+        "capex": capex,
+        "fixed_om": fom,
+        "variable": var,
+        "trade": trade,
+        "unserved": unserved,
+        "disposal": disposal_cost(m, d),
+    }
 
 
-COST_COMPONENTS = ("capex", "fixed_om", "variable", "trade", "unserved")
+COST_COMPONENTS = ("capex", "fixed_om", "variable", "trade", "unserved", "disposal")
 EXPECTED_LOSS = "expected_cutoff_loss"
 
 
