@@ -68,6 +68,7 @@ class CompareOutcome:
     seconds: float
     files: dict[str, Path] = field(default_factory=dict)
     effectiveness: pd.DataFrame | None = None  # --effectiveness: damage against speed
+    tornado: pd.DataFrame | None = None  # --tornado: headline answers per U input group
 
 
 @dataclass
@@ -157,6 +158,7 @@ def run_compare(
     store_path: Path | None = None,
     progress: Progress = _noop,
     write: bool = True,
+    tornado: bool = False,
 ) -> CompareOutcome:
     """Run (or resume) the sweep of ``source`` and write its outputs."""
     t0 = time.perf_counter()
@@ -169,6 +171,10 @@ def run_compare(
         raw = {**(sc.sweep or {}), "budget_chains": list(budget_chains)}
         spec = sweep_spec(sc.model_copy(update={"sweep": raw}), Path(source).name)
     variants = expand(spec, budgets, monte_carlo, seed, lead_times=lead_times)
+    if tornado:  # its own variants: the scenario and each U input group at both ends
+        from autarky.tornado import tornado_variants
+
+        variants, earliest = tornado_variants(sc), True
     if effectiveness is not None:
         variants = with_sanction(variants, spec.restriction_sets, effectiveness, Path(source).name)
     budget_swept = any(v.budget_usd_bn is not None for v in variants)
@@ -219,6 +225,10 @@ def run_compare(
     outcome = CompareOutcome(sweep_id, folder, table, pct, len(todo), time.perf_counter() - t0)
     if effectiveness is not None:
         outcome.effectiveness = effectiveness_table(table, effectiveness)
+    if tornado:
+        from autarky.tornado import tornado_table
+
+        outcome.tornado = tornado_table(table, sc)
     if write:
         outcome.files = write_outputs(outcome, sc, inputs)
     return outcome

@@ -182,6 +182,16 @@ def write_outputs(outcome: CompareOutcome, sc: Scenario, inputs: Inputs) -> dict
     xlsx = folder / "comparison.xlsx"
     write_comparison_workbook(xlsx, outcome.table, outcome.percentiles, sc, outcome.sweep_id)
     files["xlsx"] = xlsx
+    if outcome.tornado is not None:  # --tornado: tornado.csv, tornado.png, a Tornado sheet
+        from autarky.tornado import add_tornado_sheet, plot_tornado
+
+        with atomic_write(folder / "tornado.csv") as tmp:
+            outcome.tornado.to_csv(tmp, index=False)
+        files["tornado"] = folder / "tornado.csv"
+        png = plot_tornado(outcome.tornado, folder / "tornado.png", sc.horizon.last + 1)
+        if png is not None:
+            files["tornado.png"] = png
+        add_tornado_sheet(xlsx, outcome.tornado)
     from autarky.html_comparison import write_comparison_report
 
     files["report"] = write_comparison_report(

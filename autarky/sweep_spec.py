@@ -24,6 +24,9 @@ GRID_KEYS = (
     "restriction",
     "restriction_start_year",
     "discount_rate",
+    "build_limit_multiplier",
+    "damage",
+    "neutral_share",
 )
 UncertainKey = Literal[
     "lead_time_multiplier",

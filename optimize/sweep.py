@@ -26,7 +26,7 @@ import dataclasses
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,7 @@ from optimize.model import build_model
 from optimize.scenario import CRITICAL, Restriction, Scenario, Target
 from optimize.sets import ModelData, build_model_data
 from optimize.solve import INF, Solved, Status, compile_and_solve
+from optimize.uncertain import with_levels
 
 BN = 1e9
 PLACEHOLDER_BUDGET_BN = 1e6
@@ -62,6 +63,11 @@ class Variant(BaseModel):
     restriction: str | None = None  # a named restriction set of the sweep; None: the scenario's
     restriction_start_year: int | None = None
     discount_rate: float | None = Field(default=None, ge=0, le=1)
+    # unverified inputs at other levels (optimize/uncertain.py): build limits scaled, values of
+    # lost supply at the low or high end of commodities.cutoff_damage, the neutral share
+    build_limit_multiplier: float = Field(default=1.0, ge=0, le=1000)
+    damage: Literal["low", "high"] | None = None
+    neutral_share: float | None = Field(default=None, ge=0, le=1)
     sample: int | None = None  # Monte Carlo draw number
 
 
@@ -84,6 +90,9 @@ class Structure:
     discount_rate: float
     shift_restrictions: bool
     all_cutoff_years: bool  # target rows in every year (target year swept, earliest search)
+    build_limit_multiplier: float = 1.0
+    damage: str | None = None
+    neutral_share: float | None = None
 
 
 def lead_times(data: Dataset, multiplier: float, quantile: float | None = None) -> tuple[int, ...]:
@@ -108,6 +117,9 @@ def structure_of(
         discount_rate=sc.discount_rate if v.discount_rate is None else v.discount_rate,
         shift_restrictions=v.restriction_start_year is not None,
         all_cutoff_years=v.target_year is not None or settings.earliest,
+        build_limit_multiplier=v.build_limit_multiplier,
+        damage=v.damage,
+        neutral_share=v.neutral_share,
     )
 
 
@@ -157,6 +169,7 @@ def variant_inputs(
     cap["lead_time"] = list(lead_times(data, v.lead_time_multiplier, v.lead_time_quantile))
     cap["capex"] = cap["capex"] * v.capex_multiplier
     out = dataclasses.replace(data, capacity=cap)
+    out, sc = with_levels(out, sc, v.build_limit_multiplier, v.damage, v.neutral_share)
     if v.demand_growth_multiplier != 1.0:
         dem = data.demand.copy()
         first = sc.years[0]
@@ -208,6 +221,9 @@ class SweepModel:
         cap = data.capacity.copy()
         cap["lead_time"] = list(st.leads)
         data_b = dataclasses.replace(data, capacity=cap)
+        data_b, sc = with_levels(
+            data_b, sc, st.build_limit_multiplier, st.damage, st.neutral_share  # type: ignore[arg-type]
+        )
         self.data_b = data_b
         restrictions = (
             list(sc.restrictions)
@@ -292,6 +308,16 @@ class SweepModel:
         self.sys_mask = np.ones(len(s.columns), dtype=bool)
         self.sys_mask[self.exp_idx] = False
         self.target_idx = np.array(sorted(self.r_target.values()), dtype=np.int32)
+        self.budget_rows = np.array(
+            sorted(
+                {
+                    *self.r_year.values(),
+                    *self.r_chain.values(),
+                    *([self.r_total] if self.r_total is not None else []),
+                }
+            ),
+            dtype=np.int32,
+        )
         touched = [
             *self.r_year.values(),
             *self.r_chain.values(),
@@ -364,6 +390,7 @@ class SweepModel:
         b_total = None if sc.budget.total_usd_bn is None else sc.budget.total_usd_bn * BN
         return {
             "demand": scaled_demand(d.demand, v.demand_growth_multiplier, d.years[0]),
+            "growth": v.demand_growth_multiplier,
             "shares": target_shares(sc, self.data, v.target_year),
             "budget_year": None if b_year is None else b_year / k,
             "budget_total": None if b_total is None else b_total / k,
@@ -493,11 +520,26 @@ class SweepModel:
         is the variant's system cost minus the free plan's (optimize/independence.py)."""
         h = self.solved.highs
         n_t, n_e = len(self.target_idx), len(self.exp_idx)
-        lp = h.getLp()
-        t_lo = np.asarray(lp.row_lower_, dtype=float)[self.target_idx]
-        t_hi = np.asarray(lp.row_upper_, dtype=float)[self.target_idx]
         if not n_t and not n_e:
             return {"cost_of_independence_usd": 0.0}
+        lp = h.getLp()
+        hi = np.asarray(lp.row_upper_, dtype=float)
+        # the free plan moves only with what changes its own problem. Its cached optimum x*
+        # stays optimal under new budgets that x* still meets, if either no budget row bound
+        # x* (an LP optimum with inactive rows is optimal without them) or the new budgets are
+        # no looser than those it was solved under (a smaller feasible set that contains x*)
+        key = (self._val["capex"], self._val.get("growth", 1.0), self._val["start"])
+        if not hasattr(self, "_free_cache"):
+            self._free_cache: dict[tuple, tuple[float, np.ndarray, np.ndarray]] = {}
+        new_hi = hi[self.budget_rows]
+        found = self._free_cache.get(key)
+        if found is not None:
+            free0, spent, hi0 = found
+            slack = np.all(spent < hi0 - 1e-6 * np.maximum(1.0, np.abs(hi0)))
+            if np.all(spent <= new_hi + 1e-6) and (slack or np.all(new_hi <= hi0 + 1e-6)):
+                return {"cost_of_independence_usd": row["system_cost_usd"] - free0}
+        t_lo = np.asarray(lp.row_lower_, dtype=float)[self.target_idx]
+        t_hi = hi[self.target_idx]
         if n_t:
             h.changeRowsBounds(n_t, self.target_idx, np.zeros(n_t), np.full(n_t, INF))
         if n_e:
@@ -511,6 +553,8 @@ class SweepModel:
             cost = self.cost0.copy()
             cost[self.build_idx] *= self._val["capex"]
             free = float(cost[self.sys_mask] @ x[self.sys_mask]) + self.const0
+            spent = np.asarray(h.getSolution().row_value, dtype=float)[self.budget_rows]
+            self._free_cache[key] = (free, spent, new_hi.copy())
         finally:
             if n_t:
                 h.changeRowsBounds(n_t, self.target_idx, t_lo, t_hi)

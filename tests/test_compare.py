@@ -22,7 +22,7 @@ def write_case(tmp_path: Path, **sweep: object) -> Path:
     folder = tmp_path / "data"
     folder.mkdir(exist_ok=True)
     for name, df in frames().items():
-        df.to_csv(folder / f"{name}.csv", index=False)
+        df.assign(trust="U").to_csv(folder / f"{name}.csv", index=False)  # files carry trust
     sc = scenario_dict(dataset="data")
     if sweep:
         sc["sweep"] = sweep

@@ -53,6 +53,15 @@ def compare(
             "scenario has an exposure section).",
         ),
     ] = None,
+    tornado: Annotated[
+        bool,
+        typer.Option(
+            help="Which assumptions matter: the chain's earliest year and the cost of "
+            "independence with each group of unverified inputs (lead times, build limits, "
+            "capex, demand growth, values of lost supply, neutral share) at the low and high "
+            "end of its range (tornado.csv/png, a Tornado sheet; docs/compare.md).",
+        ),
+    ] = False,
     local: Annotated[bool, typer.Option(help="No Dask: solve in this process.")] = False,
     scheduler: Annotated[
         str | None, typer.Option(help="Existing Dask scheduler, e.g. tcp://host:8786.")
@@ -99,6 +108,12 @@ def compare(
             )
         )
     chains = [c.strip() for c in budget_chains.split(",") if c.strip()] if budget_chains else None
+    check(
+        not (tornado and (values or leads or effectiveness or monte_carlo)),
+        "--tornado",
+        "runs its own variants",
+        "leave out --budgets, --lead-times, --effectiveness and --monte-carlo",
+    )
     with progress_reporter(enabled=not quiet, console=err) as progress:
         outcome = run_compare(
             scenario,
@@ -115,8 +130,15 @@ def compare(
             workers=workers,
             store_path=store,
             progress=progress,
+            tornado=tornado,
         )
     if quiet:
+        return
+    if outcome.tornado is not None:
+        from autarky.tornado import tornado_lines
+
+        for item in tornado_lines(outcome.tornado):
+            out.print(item)
         return
     df = outcome.percentiles if outcome.percentiles is not None else outcome.table
     cols = [c for c in TERMINAL_COLUMNS if c in df.columns and _shown(df, c)]
