@@ -57,7 +57,21 @@ HEADLINES: dict[str, tuple[str, ...]] = {
     ),
     "base-year dependence": ("existing capacity", "demand", "recipes", "blocs"),
 }
-"""The input groups each headline answer is computed from."""
+"""The input groups each headline answer is computed from; every other table of the schema
+(e.g. co-products) is a group of its own under every headline (:func:`groups_of`)."""
+
+
+def groups_of() -> dict[str, tuple[str, str]]:
+    """GROUPS plus one group per schema table GROUPS does not name."""
+    named = {table for table, _ in GROUPS.values()}
+    extra = {t.name.replace("_", " "): (t.name, "trust") for t in TABLES if t.name not in named}
+    return GROUPS | extra
+
+
+def headlines_of() -> dict[str, tuple[str, ...]]:
+    """HEADLINES with the tables GROUPS does not name under every headline."""
+    extra = tuple(g for g in groups_of() if g not in GROUPS)
+    return {h: (*groups, *extra) for h, groups in HEADLINES.items()}
 
 
 def check_trust_wording(
@@ -87,7 +101,7 @@ def check_trust_wording(
 
 def _tags(data: Dataset, group: str) -> pd.Series:
     """The trust tags of a group's rows (routes: the rows behind the expanded arcs)."""
-    table, column = GROUPS[group]
+    table, column = groups_of()[group]
     df = getattr(data, table)
     if column not in df.columns:
         return pd.Series(["U"] * len(df), dtype=object)
@@ -99,11 +113,11 @@ def _tags(data: Dataset, group: str) -> pd.Series:
 def trust_counts(data: Dataset) -> pd.DataFrame:
     """Rows per input group and trust tag: index group, columns P, S, D, U, rows."""
     out = pd.DataFrame(
-        {g: _tags(data, g).value_counts().reindex(TRUST_TAGS, fill_value=0) for g in GROUPS}
+        {g: _tags(data, g).value_counts().reindex(TRUST_TAGS, fill_value=0) for g in groups_of()}
     ).T.astype(int)
     out["rows"] = out.sum(axis=1)
     out.index.name = "input"
-    return out
+    return out[(out["rows"] > 0) | out.index.isin(list(GROUPS))]  # empty extra tables left out
 
 
 def headline_reliance(data: Dataset) -> pd.DataFrame:
@@ -111,9 +125,9 @@ def headline_reliance(data: Dataset) -> pd.DataFrame:
     rows, share U, and 'unverified inputs' naming each group with U rows as 'group u/n'."""
     counts = trust_counts(data)
     rows = []
-    for headline, groups in HEADLINES.items():
-        c = counts.loc[list(groups)]
-        named = [f"{g} {c.at[g, 'U']}/{c.at[g, 'rows']}" for g in groups if c.at[g, "U"]]
+    for headline, groups in headlines_of().items():
+        c = counts.loc[[g for g in groups if g in counts.index]]
+        named = [f"{g} {c.at[g, 'U']}/{c.at[g, 'rows']}" for g in c.index if c.at[g, "U"]]
         u, n = int(c["U"].sum()), int(c["rows"].sum())
         rows.append((headline, u, n, u / n if n else 0.0, "; ".join(named) or "none"))
     cols = ["headline", "U rows", "rows", "share U", "unverified inputs"]
