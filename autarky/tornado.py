@@ -152,11 +152,14 @@ def add_tornado_sheet(xlsx: Path, df: pd.DataFrame) -> None:
     from openpyxl.chart import BarChart, Reference
 
     from autarky.atomic import atomic_write
-    from autarky.excel.styles import print_setup, write_note, write_table
+    from autarky.excel.styles import USD_BN, YEAR, print_setup, write_note, write_table
 
     wb = load_workbook(xlsx)
     ws = wb.create_sheet("Tornado")
-    placed = write_table(ws, df, "Tornado", top=1)
+    money = [c for c in df.columns if "USD bn" in c]
+    placed = write_table(
+        ws, df, "Tornado", top=1, formats=dict.fromkeys(money, USD_BN) | {"year swing": YEAR}
+    )
     write_note(
         ws,
         placed.last_row + 1,
@@ -165,7 +168,7 @@ def add_tornado_sheet(xlsx: Path, df: pd.DataFrame) -> None:
     )
     chart = BarChart()
     chart.type = "bar"
-    chart.title = "Cost of independence at each end (USD bn)"
+    chart.title = "Cost of independence, USD bn"
     chart.y_axis.title = "USD bn"
     cats = Reference(ws, min_col=1, min_row=placed.header_row + 1, max_row=placed.last_row)
     for col in ("cost USD bn, low", "cost USD bn, high"):
@@ -173,7 +176,10 @@ def add_tornado_sheet(xlsx: Path, df: pd.DataFrame) -> None:
         ref = Reference(ws, min_col=j, min_row=placed.header_row, max_row=placed.last_row)
         chart.add_data(ref, titles_from_data=True)
     chart.set_categories(cats)
-    chart.height, chart.width = 8, 18
+    chart.x_axis.tickLblSkip = 1  # every group named
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height, chart.width = max(8.0, 1.6 * len(df) + 3), 18  # room to name every group
     ws.add_chart(chart, f"A{placed.last_row + 4}")
     ws.freeze_panes = "B2"
     print_setup(ws)
