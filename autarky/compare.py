@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -170,7 +171,8 @@ def run_compare(
     if budget_chains:
         raw = {**(sc.sweep or {}), "budget_chains": list(budget_chains)}
         spec = sweep_spec(sc.model_copy(update={"sweep": raw}), Path(source).name)
-    variants = expand(spec, budgets, monte_carlo, seed, lead_times=lead_times)
+    where = Path(source).name
+    variants = expand(spec, budgets, monte_carlo, seed, lead_times=lead_times, where=where)
     if tornado:  # its own variants: the scenario and each U input group at both ends
         from autarky.tornado import tornado_variants
 
@@ -293,9 +295,13 @@ def _start_jobs(
     hashes: dict[str, str],
     sweep_id: str,
     folder: Path,
+    started: dict[str, Job] | None = None,
 ) -> dict[str, Job]:
-    return {
-        v.name: store.start(
+    """Start a job per variant, adding each to ``started`` as soon as it exists (so a Ctrl-C
+    between two starts still finds every started job to record interrupted)."""
+    started = {} if started is None else started
+    for v in chunk:
+        started[v.name] = store.start(
             KIND,
             work.scenario.name,
             hashes[v.name],
@@ -303,16 +309,26 @@ def _start_jobs(
             sweep_id=sweep_id,
             variant=v.name,
         )
-        for v in chunk
-    }
+    return started
 
 
-def _interrupt(store: JobStore, jobs: Iterable[Job]) -> None:
-    for job in jobs:
-        try:
-            store.finish(job.id, JobStatus.INTERRUPTED, error="sweep interrupted")
-        except Exception:  # already final
-            continue
+def _interrupt(store: JobStore, jobs: Iterable[Job], sweep_id: str) -> None:
+    """Record ``jobs`` interrupted, and every other job of the sweep this process started and
+    left running (a Ctrl-C may land between a job's row and its return from ``start``). A
+    second Ctrl-C is ignored until this is recorded."""
+    from autarky.dask_cluster import sigint_ignored
+
+    with sigint_ignored():
+        mine = [
+            j
+            for j in store.list(sweep_id=sweep_id)
+            if j.status is JobStatus.RUNNING and j.pid == os.getpid()
+        ]
+        for job in {j.id: j for j in [*jobs, *mine]}.values():
+            try:
+                store.finish(job.id, JobStatus.INTERRUPTED, error="sweep interrupted")
+            except Exception:  # already final
+                continue
 
 
 def _run_local(work, chunks, store, hashes, sweep_id, folder, scheduler, workers, progress):
@@ -321,11 +337,12 @@ def _run_local(work, chunks, store, hashes, sweep_id, folder, scheduler, workers
     n, k = len(by_name), 0
     for chunk in chunks:
         for v in chunk:
-            job = _start_jobs(store, work, [v], hashes, sweep_id, folder)[v.name]
+            started: dict[str, Job] = {}
             try:
+                job = _start_jobs(store, work, [v], hashes, sweep_id, folder, started)[v.name]
                 [(name, row)] = run_chunk(work, [v])
             except BaseException:
-                _interrupt(store, [job])
+                _interrupt(store, started.values(), sweep_id)
                 raise
             k += 1
             progress(f"{k}/{n} {name}: {row.get('status')}")
@@ -333,43 +350,36 @@ def _run_local(work, chunks, store, hashes, sweep_id, folder, scheduler, workers
 
 
 def _run_dask(work, chunks, store, hashes, sweep_id, folder, scheduler, workers, progress):
-    """Chunks on Dask workers; the job rows are written here, as chunks come back."""
-    from distributed import Client, LocalCluster, as_completed
+    """Chunks on Dask workers; the job rows are written here, as chunks come back. On any
+    exception (Ctrl-C included) the variants not yet recorded are recorded interrupted; the
+    workers ignore Ctrl-C and are shut down quietly (autarky/dask_cluster.py)."""
+    from distributed import as_completed
 
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
+    from autarky.dask_cluster import dask_client
+
     jobs: dict[str, Job] = {}
-    try:
-        shared = client.scatter(work, broadcast=True)
-        futures = {}
-        for chunk in chunks:
-            jobs.update(_start_jobs(store, work, chunk, hashes, sweep_id, folder))
-            fut = client.submit(run_chunk, shared, chunk, pure=False)
-            futures[fut] = chunk
-        n, k = sum(len(c) for c in chunks), 0
-        for fut in as_completed(futures):
-            chunk = futures[fut]
-            try:
-                results = fut.result()
-            except Exception as exc:  # worker lost, pickling, ...: the chunk fails, not the sweep
-                err = f"{type(exc).__name__}: {exc}"
-                results = [(v.name, {"status": "failed", "error": err}) for v in chunk]
-            for (name, row), v in zip(results, chunk, strict=True):
-                k += 1
-                progress(f"{k}/{n} {name}: {row.get('status')}")
-                yield name, _record(store, jobs.pop(name), v, row)
-    except BaseException:
-        _interrupt(store, jobs.values())
-        raise
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    with dask_client(scheduler, workers) as client:
+        try:
+            shared = client.scatter(work, broadcast=True)
+            futures = {}
+            for chunk in chunks:
+                _start_jobs(store, work, chunk, hashes, sweep_id, folder, jobs)
+                fut = client.submit(run_chunk, shared, chunk, pure=False)
+                futures[fut] = chunk
+            n, k = sum(len(c) for c in chunks), 0
+            for fut in as_completed(futures):
+                chunk = futures[fut]
+                try:
+                    results = fut.result()
+                except Exception as exc:  # worker lost, pickling, ...: the chunk fails alone
+                    err = f"{type(exc).__name__}: {exc}"
+                    results = [(v.name, {"status": "failed", "error": err}) for v in chunk]
+                for (name, row), v in zip(results, chunk, strict=True):
+                    k += 1
+                    progress(f"{k}/{n} {name}: {row.get('status')}")
+                    yield name, _record(store, jobs.pop(name), v, row)
+        except BaseException:
+            _interrupt(store, jobs.values(), sweep_id)
+            raise
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -41,11 +41,15 @@ UncertainKey = Literal[
 # the sweep section
 
 
+MAX_VARIANTS = 100_000
+"""Most variants one sweep may expand to (grid x named variants x Monte Carlo draws)."""
+
+
 class Dist(BaseModel):
     """A distribution of one uncertain input. uniform: low, high; triangular: low, mode, high;
     normal: mean, sd (clipped to [low, high] when given); choice: values (equally likely)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     dist: Literal["uniform", "triangular", "normal", "choice"]
     low: float | None = None
@@ -92,16 +96,16 @@ class Dist(BaseModel):
 class SweepSpec(BaseModel):
     """The scenario's ``sweep:`` section (docs/compare.md)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    budgets_usd_bn: list[float] = Field(default_factory=list)
+    budgets_usd_bn: list[Annotated[float, Field(ge=0, le=1e6)]] = Field(default_factory=list)
     budget_chains: list[str] | None = None
     grid: dict[str, list[Any]] = Field(default_factory=dict)
     variants: list[Variant] = Field(default_factory=list)
     restriction_sets: dict[str, list[Restriction]] = Field(default_factory=dict)
     uncertain: dict[UncertainKey, Dist] = Field(default_factory=dict)
-    monte_carlo: int | None = Field(default=None, ge=1)
-    seed: int = 0
+    monte_carlo: int | None = Field(default=None, ge=1, le=MAX_VARIANTS)
+    seed: int = Field(default=0, ge=0)
     earliest: bool = False
 
     @model_validator(mode="after")
@@ -126,7 +130,12 @@ def sweep_spec(sc: Scenario, where: str = "scenario") -> SweepSpec:
             ],
             title="invalid sweep section",
         ) from None
-    problems = []
+    problems = [
+        Problem(where, f"sweep.grid.{key}.{i} = {v!r}: {msg}", "correct the value")
+        for key, values in spec.grid.items()
+        for i, v in enumerate(values)
+        for msg in _refusals({key: v})
+    ]
     names = set(spec.restriction_sets)
     used = [*spec.grid.get("restriction", []), *(v.restriction for v in spec.variants)]
     for r in used:
@@ -144,7 +153,13 @@ def sweep_spec(sc: Scenario, where: str = "scenario") -> SweepSpec:
             )
             break
         if y is not None and not sc.horizon.first <= int(y) <= sc.horizon.last:
-            problems.append(Problem(where, f"sweep: target_year {y} is outside the horizon", ""))
+            problems.append(
+                Problem(
+                    where,
+                    f"sweep: target_year {y} is outside the horizon",
+                    "choose a year within the horizon",
+                )
+            )
     chains = set(sc.budget.per_chain_per_year_usd_bn)
     for ch in spec.budget_chains or []:
         if ch not in chains:
@@ -154,6 +169,33 @@ def sweep_spec(sc: Scenario, where: str = "scenario") -> SweepSpec:
     if problems:
         raise InputError(problems, title="invalid sweep section")
     return spec
+
+
+def _refusals(fields: dict[str, Any]) -> list[str]:
+    """Why a variant with these fields is refused by :class:`Variant` (range, type, NaN)."""
+    try:
+        Variant(name="check", **fields)
+    except ValidationError as exc:
+        return [e["msg"] for e in exc.errors()]
+    return []
+
+
+def _variant(fields: dict[str, Any], where: str) -> Variant:
+    """The variant, or an InputError naming it and each refused value (e.g. a Monte Carlo
+    draw outside the value's range)."""
+    try:
+        return Variant(**fields)
+    except ValidationError as exc:
+        problems = [
+            Problem(
+                where,
+                f"sweep variant '{fields.get('name')}': {'.'.join(map(str, e['loc']))} = "
+                f"{e.get('input')!r}: {e['msg']}",
+                "bound the sweep's values (grid, variants, or low/high of sweep.uncertain)",
+            )
+            for e in exc.errors()
+        ]
+        raise InputError(problems, title="invalid sweep section") from None
 
 
 def _num(x: Any) -> str:
@@ -170,6 +212,7 @@ def expand(
     monte_carlo: int | None = None,
     seed: int | None = None,
     lead_times: Sequence[float] | None = None,
+    where: str = "sweep",
 ) -> list[Variant]:
     """The variants, in a stable order: the grid (budgets from the command line replace the
     section's) crossed with itself, then the named variants; with Monte Carlo, every one of
@@ -192,8 +235,17 @@ def expand(
     if not base:
         base = [{"name": "scenario"}]
     n = monte_carlo if monte_carlo is not None else spec.monte_carlo
+    if len(base) * (n or 1) > MAX_VARIANTS:
+        raise InputError(
+            Problem(
+                where,
+                f"the sweep expands to {len(base) * (n or 1):,} variants (most {MAX_VARIANTS:,})",
+                "sweep fewer values, or fewer Monte Carlo draws",
+            ),
+            title="invalid sweep section",
+        )
     if not n:
-        return [Variant(**b) for b in base]
+        return [_variant(b, where) for b in base]
     if not spec.uncertain:
         raise InputError(
             Problem("sweep", "Monte Carlo asked for but no uncertain inputs", "add sweep.uncertain")
@@ -208,7 +260,5 @@ def expand(
                 v[k] = int(round(xs[i])) if k == "restriction_start_year" else float(xs[i])
             v["name"] = f"{b['name']} #{i + 1:04d}"
             v["sample"] = i + 1
-            out.append(Variant(**v))
+            out.append(_variant(v, where))
     return out
-
-

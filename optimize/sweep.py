@@ -48,20 +48,21 @@ PLACEHOLDER_BUDGET_BN = 1e6
 
 
 class Variant(BaseModel):
-    """One point of a sweep. ``None`` / 1.0 means: as in the scenario."""
+    """One point of a sweep. ``None`` / 1.0 means: as in the scenario. Every number is range-
+    and finiteness-checked (a NaN budget or a negative draw is refused, not solved)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str
-    budget_usd_bn: float | None = Field(default=None, ge=0)
-    target_year: int | None = None
-    lead_time_multiplier: float = Field(default=1.0, gt=0)
+    budget_usd_bn: float | None = Field(default=None, ge=0, le=1e6)
+    target_year: int | None = Field(default=None, ge=1990, le=2100)
+    lead_time_multiplier: float = Field(default=1.0, gt=0, le=100)
     # a quantile of every capacity row's lead-time range (network/ranges.py); None: as given
     lead_time_quantile: float | None = Field(default=None, ge=0, le=1)
-    capex_multiplier: float = Field(default=1.0, gt=0)
-    demand_growth_multiplier: float = Field(default=1.0, ge=0)
+    capex_multiplier: float = Field(default=1.0, gt=0, le=1000)
+    demand_growth_multiplier: float = Field(default=1.0, ge=0, le=1000)
     restriction: str | None = None  # a named restriction set of the sweep; None: the scenario's
-    restriction_start_year: int | None = None
+    restriction_start_year: int | None = Field(default=None, ge=1990, le=2100)
     discount_rate: float | None = Field(default=None, ge=0, le=1)
     # unverified inputs at other levels (optimize/uncertain.py): build limits scaled, values of
     # lost supply at the low or high end of commodities.cutoff_damage, the neutral share
