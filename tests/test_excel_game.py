@@ -49,6 +49,10 @@ def test_race_sheet_names_each_plan_and_what_it_faced(book):
     assert us[priced] == "2025-2030: 0.25" and cn[priced] == "2025-2030: 1"
     assert us[header.index("hard restrictions faced")] == "none"
     assert "none (no concession)" in flat
+    eff = next(i for i, row in enumerate(values) if row[:2] == ["sender", "target"])
+    assert values[eff + 1][:2] == ["US", "CN"] and values[eff + 2][:2] == ["CN", "US"]
+    # China's full restriction does nothing to a US that serves all its magnets itself
+    assert values[eff + 2][2] == pytest.approx(0.0) and values[eff + 1][2] > 0
     # each side's Summary names the side's plan and says what it priced
     summary = [c.value for row in wb["US Summary"].iter_rows() for c in row if c.value]
     assert any("us_plan US plan" in str(v) for v in summary)

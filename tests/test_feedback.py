@@ -286,6 +286,12 @@ def test_summary_fields_schema():
     assert payload["largest_change_of_p"] == [1.0, 0.0]
     assert payload["payoff_parts_usd_bn"]["2025"]["us_lost_supply"] == pytest.approx(7e-6)
     assert "exposure table" in payload["payoff_sources"]["lost_supply"]
+    # effectiveness against speed: China's full restriction on the US plan (7 t short a year
+    # at 1,000 USD, six undiscounted years) and the US controls on China (10 t a year)
+    eff = {e["sender"]: e for e in payload["effectiveness"]}
+    assert eff["CN"]["discounted_damage_usd_bn"] == pytest.approx(6 * 7000 * USD)
+    assert eff["US"]["discounted_damage_usd_bn"] == pytest.approx(6 * 10_000 * USD)
+    assert eff["CN"]["target_dependence_years"] == pytest.approx(6 * 0.7)
     table = result.table
     assert list(table.index) == YEARS and table.index.name == "year"
     assert {"us_dependence", "cn_dependence", "us_likelihood", "cn_likelihood", "us_strategy",

@@ -215,6 +215,17 @@ def write_race_sheet(ws: Worksheet, race: RaceResult, name: str) -> None:
                          formats={"cost of independence USD bn": USD_BN,
                                   "dependence-years": "0.00", "independent from": YEAR})
     top = placed.last_row + 2
+    write_title(ws, top, "Sanction effectiveness against the target's speed (final plans)",
+                size="heading")
+    eff = race.effectiveness().reset_index()
+    eff["target_independent_from"] = [
+        "never" if y is None or y != y else int(y) for y in eff["target_independent_from"]]
+    eff.columns = ["sender", "target", "discounted damage of a full restriction USD bn",
+                   "target's dependence-years", "target independent from"]
+    placed = write_table(ws, eff, "Effectiveness", top=top + 1, formats={
+        "discounted damage of a full restriction USD bn": USD_BN,
+        "target's dependence-years": "0.00", "target independent from": YEAR})
+    top = placed.last_row + 2
     write_title(ws, top, "Multipliers and tolerances (data/game/payoffs.csv and overrides)",
                 size="heading")
     params = race.params

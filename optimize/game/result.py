@@ -15,7 +15,7 @@ import pandas as pd
 
 from network.cutoff import CHAIN as CHAIN_ROW
 from optimize.game.payoffs import CN, RIVAL, SIDES, US, GameParams, Stakes
-from optimize.game.regimes import GamePath, Window
+from optimize.game.regimes import GamePath, Window, sanction_effectiveness
 from optimize.results import PlanResult
 from optimize.scenario import Restriction
 
@@ -193,6 +193,22 @@ class RaceResult:
                                            "us_chain_year", "cn_chain_year", "seconds"]
                             ).set_index("iteration")
 
+    def effectiveness(self) -> pd.DataFrame:
+        """Sanction effectiveness against the target's speed, from the final plans: per sender,
+        the discounted damage (USD bn) its full restriction would do to the target over the
+        horizon (``regimes.sanction_effectiveness``), beside the target's dependence-years and
+        the year it becomes independent (None: not within the horizon)."""
+        rows = []
+        for sender in SIDES:
+            target = RIVAL[sender]
+            plan = self.final.plans[target]
+            rows.append((sender, target, sanction_effectiveness(
+                self.params, self.final.stakes[target], sender),
+                float(plan.dependence_years), plan.chain_year))
+        return pd.DataFrame(rows, columns=["sender", "target", "discounted_damage_usd_bn",
+                                           "target_dependence_years", "target_independent_from"]
+                            ).set_index("sender")
+
     def summary_fields(self) -> dict[str, Any]:
         """The game's part of summary.json (see ``autarky.runner.summary_of``)."""
         path = self.game.path
@@ -225,6 +241,13 @@ class RaceResult:
             "payoff_parts_usd_bn": {int(y): {k: round(float(v), 6) for k, v in row.items()}
                                     for y, row in parts.iterrows()},
             "payoff_sources": payoff_sources(self.params),
+            "effectiveness": [
+                {"sender": str(k), "target": str(r.target),
+                 "discounted_damage_usd_bn": round(float(r.discounted_damage_usd_bn), 6),
+                 "target_dependence_years": round(float(r.target_dependence_years), 6),
+                 "target_independent_from": None if r.target_independent_from is None
+                 else int(r.target_independent_from)}
+                for k, r in self.effectiveness().iterrows()],
             "concession": None if c is None else {
                 "side": c.side, "year": int(c.year),
                 "cumulative_loss_usd_bn": round(float(c.cumulative_loss), 6),
