@@ -154,3 +154,25 @@ def test_solver_threads_beyond_the_machine_are_capped_and_the_plan_solves(tmp_pa
     sc.write_text(SCENARIO.format(dataset="dataset") + "solver: {threads: 1000}\n")
     outcome = run_job(sc, tmp_path / "out")
     assert outcome.job.status is JobStatus.DONE
+
+
+def test_a_game_whose_plan_hits_its_time_limit_says_so(monkeypatch):
+    """'autarky game' without --out: a plan stopping without a solution is a status line
+    (as 'autarky run' reports one plan), not a NoSolution traceback."""
+    import json
+
+    import optimize.game.loop
+    from optimize.plan import NoSolution
+    from optimize.solve import Status
+
+    def stopped(race, progress=None, **kwargs):
+        raise NoSolution(Status.TIME_LIMIT)
+
+    monkeypatch.setattr(optimize.game.loop, "run_race", stopped)
+    race = str(ROOT / "data" / "scenarios" / "race.yaml")
+    result = CliRunner().invoke(app, ["game", race])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert "race 'race': time_limit: the solver stopped with status time_limit" in result.stdout
+    assert "no game played" in result.stdout
+    as_json = CliRunner().invoke(app, ["game", race, "--json"])
+    assert json.loads(as_json.stdout)["status"] == "time_limit"

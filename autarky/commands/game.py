@@ -39,12 +39,17 @@ def game(
         load(scenario, (RACE,), "game")  # one sentence naming the form it needs
     from optimize.game.loop import run_race
     from optimize.game.scenario import load_race
+    from optimize.plan import NoSolution
 
     with progress_reporter(enabled=not as_json, console=err) as progress:
         if out_dir is None:
             race = load_race(scenario)
             name = race.scenario.name
-            result = run_race(race, progress=progress)
+            try:
+                result = run_race(race, progress=progress)
+            except NoSolution as exc:  # a time limit before any solution: no game to play
+                _no_solution(name, exc, as_json)
+                return
         else:
             outcome = run_job(scenario, out_dir, store, force=True, progress=progress)
             name, result = outcome.job.scenario, outcome.race
@@ -65,3 +70,17 @@ def game(
             out.print(item)
     if relaxed:
         raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _no_solution(name: str, exc: Exception, as_json: bool) -> None:
+    """A plan of the race stopped without a solution (status time_limit): say so, as
+    ``autarky run`` does for one plan (exit 0: a status, not an input error)."""
+    status = getattr(getattr(exc, "status", None), "value", "failed")
+    if as_json:
+        sys.stdout.write(json.dumps({"race": name, "status": status, "error": str(exc)}) + "\n")
+        return
+    out.print(
+        f"race '{name}': {status}: {exc}; no game played (raise solver.time_limit_s in the plan "
+        "scenarios, or remove it)",
+        soft_wrap=True,
+    )

@@ -112,7 +112,7 @@ class GameParams:
         """
         path = Path(path)
         where = path.name
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = _payoff_frame(path)
         problems: list[Problem] = []
         missing_cols = [c for c in ("parameter", "value", "unit", "source") if c not in frame]
         if missing_cols:
@@ -140,6 +140,8 @@ class GameParams:
             seen.add(name)
             try:
                 values[name] = float(row.value)
+                if math.isnan(values[name]):  # inf is a tolerance's 'never concedes'
+                    raise ValueError(row.value)
             except ValueError:
                 problems.append(
                     Problem(where, f"value '{row.value}' is not a number", "write a number", pos,
@@ -198,6 +200,37 @@ class GameParams:
     def max_intensity(self, side: str) -> float:
         """The intensity of ``side``'s most intensive strategy."""
         return max(s.intensity for s in self.strategies_of(side))
+
+
+MAX_PAYOFF_BYTES = 1_000_000
+"""Largest payoff file read (it holds a dozen rows)."""
+
+
+def _payoff_frame(path: Path) -> pd.DataFrame:
+    """The payoff CSV as text cells; a file that is empty, not UTF-8 text or not CSV is a
+    DataError naming it (pandas would raise its own errors)."""
+    import io
+
+    where = path.name
+    fix = "save it as a UTF-8 CSV file with columns parameter, value, unit, source"
+    if not path.is_file():
+        raise DataError(Problem(where, "is not a regular file", fix))
+    if path.stat().st_size > MAX_PAYOFF_BYTES:
+        raise DataError(Problem(where, f"is larger than {MAX_PAYOFF_BYTES:,} bytes", fix))
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise DataError(Problem(where, "the file is empty", fix))
+    if b"\0" in raw:
+        raise DataError(Problem(where, "is not a text file (it holds NUL bytes)", fix))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(Problem(where, f"not UTF-8 text ({exc.reason})", fix)) from None
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(Problem(where, f"cannot be read as CSV ({why})", fix)) from None
 
 
 def scalar_fields() -> tuple[str, ...]:

@@ -21,6 +21,7 @@ def register(helpers: dict[str, Any]) -> None:
     _workbooks(h)
     _scenarios(h)
     _scenario_sheet(h)
+    _payoffs(h)
 
 
 # -- unknown columns: refused with the nearest known name --------------------------------
@@ -309,3 +310,46 @@ def _scenario_sheet(h: SimpleNamespace) -> None:
         key_clash,
         f"{sheet}, row 13: key 'budget.per_year_usd_bn' clashes with key 'budget' (row 4)",
     )
+
+
+# -- payoff files of a race: empty, Latin-1, not CSV, NaN -------------------------------
+
+RACE = """name: bad
+dataset: ../../../data/default
+horizon: {first: 2025, last: 2030}
+planner: US
+rival: CN
+game:
+  us_plan: ../../../data/scenarios/race_plan_us.yaml
+  cn_plan: ../../../data/scenarios/race_plan_cn.yaml
+  payoffs: payoffs.csv
+"""
+
+
+def _payoffs(h: SimpleNamespace) -> None:
+    good = (h.HERE.parent.parent / "data" / "game" / "payoffs.csv").read_bytes()
+    fix = "save it as a UTF-8 CSV file with columns parameter, value, unit, source"
+    for name, data, expected in (
+        ("payoffs_empty", b"", f"payoffs.csv: the file is empty -- {fix}"),
+        (
+            "payoffs_latin1",
+            good.replace(b"assumption", "hypoth\u00e8se".encode("latin-1"), 1),
+            f"payoffs.csv: not UTF-8 text (invalid continuation byte) -- {fix}",
+        ),
+        (
+            "payoffs_not_csv",
+            b"PK\x03\x04\x14\x00\x00\x00\x08\x00 a workbook",
+            "payoffs.csv: is not a text file (it holds NUL bytes)",
+        ),
+        (
+            "payoffs_nan",
+            good.replace(b"rent_share,0.5,", b"rent_share,nan,"),
+            "payoffs.csv, row 3, column 'value': value 'nan' is not a number",
+        ),
+    ):
+
+        def writer(folder: Path, data: bytes = data) -> None:
+            (folder / "payoffs.csv").write_bytes(data)
+            (folder / "scenario.yaml").write_text(RACE, encoding="utf-8")
+
+        h.case(name, expected)(writer)
