@@ -235,7 +235,9 @@ def write_race_sheet(ws: Worksheet, race: RaceResult, name: str) -> None:
                       "cn_tolerance", "threshold", "likelihood_floor", "discount_rate")]
     frame = pd.DataFrame(rows, columns=["parameter", "value", "source"])
     frame["value"] = [v if v != float("inf") else "none (no concession)" for v in frame["value"]]
-    write_table(ws, frame, "Multipliers", top=top + 1)
+    placed = write_table(ws, frame, "Multipliers", top=top + 1)
+    for row in range(placed.header_row + 1, placed.last_row + 1):
+        ws.cell(row, 2).number_format = "0.###"
     ws.freeze_panes = "A2"
 
 
