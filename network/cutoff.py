@@ -59,6 +59,7 @@ class CutoffLP:
     demand_rows: np.ndarray  # balance row of each served entry, for lambda coefficients
     flow_ub: np.ndarray
     _highs: dict = field(default_factory=dict, repr=False)  # the instance and small caches
+    data: Dataset | None = field(default=None, repr=False)  # for by-product (host) limits
 
     @classmethod
     def build(
@@ -115,6 +116,7 @@ class CutoffLP:
             a=a,
             demand_rows=np.array([row_of[k] for k in served], dtype=np.int64),
             flow_ub=np.where(np.isnan(flow_ub), INF, flow_ub),
+            data=data,
         )
 
     def _instance(self, dem: np.ndarray) -> highspy.Highs:
@@ -160,6 +162,7 @@ class CutoffLP:
         availability: dict[str, float],
         demand: pd.Series,
         reserve: Reserve | None = None,
+        year: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Usable capacity per production column and demand per served entry, aligned. With a
         ``reserve`` (network/reserve.py), the neutral regions' columns it names are usable up
@@ -167,11 +170,27 @@ class CutoffLP:
         cap = capacity.reindex(self.prod, fill_value=0.0).to_numpy(dtype=float)
         share = np.array([availability.get(r, 0.0) for r in self.prod.get_level_values(0)])
         dem = demand.reindex(self.served, fill_value=0.0).to_numpy(dtype=float)
+        if year is not None:  # by-product limits (the reserve's columns already have them)
+            cap = np.minimum(cap, self.host_caps(year))
         usable = cap * share
         if reserve is not None and len(reserve.usable):
             own = reserve.usable.reindex(self.prod).to_numpy(dtype=float)
             usable = np.where(np.isnan(own), usable, own)
         return usable, dem
+
+    def host_caps(self, year: int) -> np.ndarray:
+        """Most activity per production column that the by-product hosts allow in ``year``
+        (inf where no limit; data/by_products and host_output)."""
+        key = ("host", year)
+        found = self._highs.get(key)  # type: ignore[call-overload]
+        if found is None:
+            found = np.full(len(self.prod), np.inf)
+            if self.data is not None:
+                limits = self.data.host_limit([year])
+                for j, (r, p) in enumerate(self.prod):
+                    found[j] = limits.get((r, p, year), np.inf)
+            self._highs[key] = found  # type: ignore[index]
+        return found
 
     def floor(self, reserve: Reserve | None) -> np.ndarray | None:
         """Balance-row lower bounds: the neutral regions' own demand served first."""
@@ -220,12 +239,13 @@ class CutoffLP:
         demand: pd.Series,
         commodity: str | None,
         reserve: Reserve | None = None,
+        year: int | None = None,
     ) -> float:
         """Cutoff share of ``commodity`` (None: chain-wide lambda) given capacity by
         (region, process), availability by region and the bloc's demand by (region,
         commodity), after the neutral regions' own demand in ``reserve``. Returns NaN when
         the bloc has no demand for it."""
-        usable, dem = self.arrays(capacity, availability, demand, reserve)
+        usable, dem = self.arrays(capacity, availability, demand, reserve, year)
         return self.solve_arrays(usable, dem, commodity, self.floor(reserve))
 
     def solve_arrays(
@@ -349,9 +369,9 @@ def cutoff_share(
         d = float(dem.xs(c, level="commodity").sum()) if c in dem.index.get_level_values(1) else 0
         if d <= 0:
             continue
-        share = lp.solve(cap, avail, dem, c, reserve)
+        share = lp.solve(cap, avail, dem, c, reserve, year)
         rows.append((c, d, share))
-    chain = lp.solve(cap, avail, dem, None, reserve)
+    chain = lp.solve(cap, avail, dem, None, reserve, year)
     rows.append((CHAIN, float("nan"), chain))
     out = pd.DataFrame(rows, columns=["commodity", "demand", "cutoff_share"]).set_index("commodity")
     out["dependence"] = 1.0 - out["cutoff_share"]
@@ -380,17 +400,17 @@ def choke_points(data: Dataset, bloc: str, year: int, top: int | None = None) ->
     avail = {r: 1.0 for r in data.regions.index}
     dem = bloc_demand(data, bloc, year)
     commodities = sorted(set(dem.index.get_level_values("commodity")))
-    base = {c: lp.solve(cap, avail, dem, c) for c in commodities}
-    base_chain = lp.solve(cap, avail, dem, None)
+    base = {c: lp.solve(cap, avail, dem, c, year=year) for c in commodities}
+    base_chain = lp.solve(cap, avail, dem, None, year=year)
     rows = []
     for key, value in cap.items():
         if value <= 0:
             continue
         cut = cap.copy()
         cut[key] = 0.0
-        losses = {c: base[c] - lp.solve(cut, avail, dem, c) for c in commodities}
+        losses = {c: base[c] - lp.solve(cut, avail, dem, c, year=year) for c in commodities}
         worst = max(losses, key=lambda c: losses[c]) if losses else None
-        chain_loss = base_chain - lp.solve(cut, avail, dem, None)
+        chain_loss = base_chain - lp.solve(cut, avail, dem, None, year=year)
         if worst is None or (losses[worst] <= 1e-9 and chain_loss <= 1e-9):
             continue
         rows.append((*key, worst, losses[worst], chain_loss))

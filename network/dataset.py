@@ -51,6 +51,18 @@ class Dataset:
     origin: str = ""
     capital_inputs: pd.DataFrame = field(default_factory=lambda: _amounts())
     process_outputs: pd.DataFrame = field(default_factory=lambda: _amounts())
+    by_products: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {"host": pd.Series([], dtype=object), "ratio": pd.Series([], dtype=float)},
+            index=pd.Index([], name="process"),
+        )
+    )
+    host_output: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {"quantity": pd.Series([], dtype=float)},
+            index=pd.MultiIndex.from_tuples([], names=["region", "host", "year"]),
+        )
+    )
 
     def __hash__(self) -> int:  # frozen dataclass of DataFrames: identity hash for caching
         return id(self)
@@ -163,6 +175,33 @@ class Dataset:
         for (proc, c), amount in self.capital_inputs["amount"].items():
             if amount > 0:
                 out.setdefault(proc, {})[c] = float(amount)
+        return out
+
+    def host_limit(self, years: list[int] | range) -> dict[tuple[str, str, int], float]:
+        """Most activity of each by-product process (by_products) in each region and year:
+        ratio * host output / output_per_activity, host output interpolated like demand
+        (0 where the region has no host output). Keys (region, process, year) for every
+        capacity row of such a process."""
+        if self.by_products.empty:
+            return {}
+        years = [int(y) for y in years]
+        host: dict[tuple[str, str], list[tuple[int, float]]] = {}
+        for (r, h, y), q in self.host_output["quantity"].items():
+            host.setdefault((r, h), []).append((int(y), float(q)))
+        opa = self.processes["output_per_activity"]
+        out: dict[tuple[str, str, int], float] = {}
+        for r, p in self.capacity.index:
+            if p not in self.by_products.index:
+                continue
+            h, ratio = self.by_products.at[p, "host"], float(self.by_products.at[p, "ratio"])
+            pts = sorted(host.get((r, h), []))
+            qs = (
+                np.interp(years, [y for y, _ in pts], [q for _, q in pts])
+                if pts
+                else np.zeros(len(years))
+            )
+            for y, q in zip(years, qs, strict=True):
+                out[(r, p, y)] = ratio * float(q) / float(opa[p])
         return out
 
     def summary(self) -> dict[str, int]:

@@ -80,7 +80,7 @@ class ReserveLP:
             return None
         dem = self.data.demand_in([year]).droplevel("year")
         full = {r: 1.0 for r in self.neutral}
-        usable, dem_arr = self.lp.arrays(capacity, full, dem)
+        usable, dem_arr = self.lp.arrays(capacity, full, dem, year=year)
         if dem_arr.sum() <= 0:
             return None
         res, served = self.lp.solve_total(usable, dem_arr)

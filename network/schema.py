@@ -234,6 +234,71 @@ PROCESS_OUTPUTS = Table(
     ),
 )
 
+BY_PRODUCTS = Table(
+    "by_products",
+    "By-product limits: a process that recovers its output from another industry's stream "
+    "(gallium from alumina refining, germanium from zinc smelting) makes at most 'ratio' units "
+    "of output per unit of that host's output in the same region and year (host_output). A "
+    "region with no host_output rows for the host cannot run the process.",
+    (
+        Column("process", Kind.ID, "Process id.", references="processes.process"),
+        Column("host", Kind.ID, "Host output id, e.g. alumina (named in host_output)."),
+        Column(
+            "ratio",
+            Kind.NUMBER,
+            "Most output per unit of host output.",
+            unit="output unit per host unit",
+            min_value=0.0,
+        ),
+        SOURCE,
+        TRUST,
+    ),
+    key=("process",),
+    required=False,
+    example=(
+        {
+            "process": "gallium_recovery",
+            "host": "alumina",
+            "ratio": 0.05,
+            "source": "assumption: ~50 g Ga recoverable per t alumina",
+            "trust": "U",
+        },
+    ),
+)
+
+HOST_OUTPUT = Table(
+    "host_output",
+    "Output of the host industries named in by_products, per region and year. Years between "
+    "listed years are interpolated linearly; outside them the nearest value holds.",
+    (
+        Column("region", Kind.ID, "Region id.", references="regions.region"),
+        Column("host", Kind.ID, "Host output id (as in by_products)."),
+        Column(
+            "year",
+            Kind.INTEGER,
+            "Year.",
+            unit="year",
+            min_value=YEAR_MIN,
+            max_value=YEAR_MAX,
+        ),
+        Column("quantity", Kind.NUMBER, "Host output.", unit="host unit/yr", min_value=0.0),
+        SOURCE,
+        TRUST,
+    ),
+    key=("region", "host", "year"),
+    required=False,
+    example=(
+        {
+            "region": "CHN",
+            "host": "alumina",
+            "year": 2024,
+            "quantity": 84000,
+            "source": "assumption: kt alumina",
+            "trust": "U",
+        },
+    ),
+)
+
 CAPITAL_INPUTS = Table(
     "capital_inputs",
     "Inputs a process needs per unit of NEW capacity (e.g. chip tools for a fab), paid in the "
@@ -455,6 +520,8 @@ TABLES: tuple[Table, ...] = (
     PROCESS_INPUTS,
     PROCESS_OUTPUTS,
     CAPITAL_INPUTS,
+    BY_PRODUCTS,
+    HOST_OUTPUT,
     CAPACITY,
     PROJECTS,
     DEMAND,

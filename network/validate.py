@@ -594,6 +594,39 @@ def check_co_products(
         )
 
 
+def check_hosts(
+    typed: Typed, where: Where, problems: list[Problem], incomplete: frozenset[str]
+) -> None:
+    """Every host named in host_output is the host of some by_products row, and the reverse."""
+    if incomplete & {"by_products", "host_output"}:
+        return
+    named = set(typed["by_products"]["host"])
+    given = set(typed["host_output"]["host"])
+    for row, h in typed["host_output"]["host"].items():
+        if h not in named:
+            problems.append(
+                Problem(
+                    where["host_output"],
+                    f"host '{h}' is not the host of any by_products row",
+                    "name it in by_products or correct the id",
+                    int(row),
+                    "host",
+                )
+            )
+            named.add(h)  # once per host
+    for row, h in typed["by_products"]["host"].items():
+        if h not in given:
+            problems.append(
+                Problem(
+                    where["by_products"],
+                    f"host '{h}' has no host_output rows (the process could never run)",
+                    f"add host_output rows for '{h}' per region and year",
+                    int(row),
+                    "host",
+                )
+            )
+
+
 CHECKS = (
     check_duplicate_keys,
     check_case_clashes,
@@ -607,6 +640,7 @@ CHECKS = (
     check_trust_wording,
     check_lead_time_ranges,
     check_co_products,
+    check_hosts,
 )
 
 
@@ -680,6 +714,8 @@ def _assemble(typed: Typed, origin: str) -> Dataset:
         origin=origin,
         capital_inputs=t["capital_inputs"],
         process_outputs=t["process_outputs"],
+        by_products=t["by_products"],
+        host_output=t["host_output"].sort_index(),
     )
 
 

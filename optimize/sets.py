@@ -119,6 +119,8 @@ class ModelData:
     # share of its capex paid that year)]
     capital: dict[str, dict[str, float]] = field(default_factory=dict)
     paid: dict[int, list[tuple[Key3, float]]] = field(default_factory=dict)
+    # by-product limits: (region, process, year) -> most activity the host stream allows
+    host_limit: dict[Key3, float] = field(default_factory=dict)
     # disposal: commodity -> USD per unit made but not used (only where > 0)
     disposal: dict[str, float] = field(default_factory=dict)
     # origin of restricted goods: (commodity, year) -> processed content counts too
@@ -338,6 +340,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
         cut_floor=cut_floor,
         origin=origin,
         capital=capital,
+        host_limit={k: v for k, v in data.host_limit(years).items() if k in set(prod_keys)},
         disposal={c: float(v) for c, v in data.commodities["disposal_cost"].items() if v > 0},
         paid=dict(paid),
         likelihood=likelihood,

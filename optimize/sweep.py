@@ -715,9 +715,11 @@ class _Timeline:
         return out
 
     def _usable(self, t: int, cap: np.ndarray) -> np.ndarray:
-        """Capacity usable in the cutoff: availability share, neutral columns as reserved."""
+        """Capacity usable in the cutoff: availability share within the by-product hosts'
+        limits, neutral columns as reserved."""
         own = self.own[t]
-        return np.where(np.isnan(own), cap * self.share, own)
+        usable = np.minimum(cap, self.lp.host_caps(t)) * self.share
+        return np.where(np.isnan(own), usable, own)
 
     def dependence(self, x: np.ndarray, demand: dict) -> list[float]:
         """The chain's dependence in every year with critical demand: 1 - the largest mean

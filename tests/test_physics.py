@@ -480,3 +480,49 @@ def test_a_co_product_that_is_the_main_output_is_refused():
         r"co-product 'light' of 'split' is the process's main output",
     ):
         dataset_from_frames(frames)
+
+
+# ---------------------------------------------------------------------------------------
+# item 3: by-product limits
+
+
+def host_frames(existing: float = 0.0, max_build: float = 100.0) -> dict[str, pd.DataFrame]:
+    """USA recovers gallium at 0.05 t per kt of alumina; it refines 200 kt of alumina (a
+    limit of 10 t); it needs 15 t of gallium; no one else makes any."""
+    return net(
+        {"recover": ("gallium", 1.0, {})},
+        [cap_row("USA", "recover", existing, max_build=max_build, lead_time=0)],
+        {("USA", "gallium"): 15.0},
+        critical=("gallium",),
+        extra_tables={
+            "by_products": pd.DataFrame(
+                [dict(process="recover", host="alumina", ratio=0.05, source="test")]
+            ),
+            "host_output": pd.DataFrame(
+                [dict(region="USA", host="alumina", year=2025, quantity=200.0, source="test")]
+            ),
+        },
+    )
+
+
+def test_a_by_product_is_bounded_by_its_hosts_output():
+    # 10 t recoverable: build 10 t/yr (1,000 USD) and leave 5 t unserved (5,000 USD);
+    # building more would buy nothing
+    r = run_plan(scenario(), dataset_from_frames(host_frames()))
+    assert r.builds["capacity"].sum() == pytest.approx(10.0)
+    assert r.objective == pytest.approx(6000.0)
+    # existing capacity beyond the host stream is idle in a cutoff too: 10 of 15 t
+    data = dataset_from_frames(host_frames(existing=100.0, max_build=0.0))
+    table = cutoff_share(data, "US", "CN", 2025)
+    assert table.loc["gallium", "cutoff_share"] == pytest.approx(10.0 / 15.0)
+
+
+def test_a_host_without_a_by_product_row_is_refused():
+    frames = host_frames()
+    frames["host_output"].loc[0, "host"] = "zinc"
+    with pytest.raises(DataError) as err:
+        dataset_from_frames(frames)
+    assert "host_output, row 2, column 'host': host 'zinc' is not the host of any" in str(err.value)
+    assert "by_products, row 2, column 'host': host 'alumina' has no host_output rows" in str(
+        err.value
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
+from optimize.model.byproducts import add_by_product_limits
 from optimize.model.capacity import (
     add_budgets,
     add_builds,
@@ -60,6 +61,7 @@ def _build(d: ModelData, elastic: bool) -> pyo.ConcreteModel:
     add_restrictions(m, d)
     add_origin(m, d)
     add_cutoff_operations(m, d)
+    add_by_product_limits(m, d)
     add_cutoff_balances(m, d)
     add_targets(m, d)
     add_budgets(m, d)
