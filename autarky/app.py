@@ -6,15 +6,17 @@ no traceback.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+import click
 import typer
 from rich.console import Console
 from typer.core import TyperOption
 
-from network.errors import InputError, Problem
+from network.errors import InputError, Problem, printable
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 2
@@ -54,9 +56,16 @@ INTERRUPTED = (
 )
 
 
+EXIT_INTERNAL_ERROR = 1
+TRACEBACK_ENV = "AUTARKY_TRACEBACK"
+"""Set to 1 to see the traceback of an internal error instead of its one-line report."""
+
+
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn InputError into one printed report and exit code 2, and Ctrl-C into one line and
-    exit code 130 (what was running is recorded 'interrupted' by the job store's guards)."""
+    """The CLI's error boundary. InputError: one printed report, exit code 2. Ctrl-C: one line,
+    exit code 130 (what was running is recorded 'interrupted' by the job store's guards). Any
+    other exception is a bug: one line naming it, exit code 1, the traceback only with
+    AUTARKY_TRACEBACK=1."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -68,6 +77,19 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             err.print(INTERRUPTED, markup=False, soft_wrap=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (typer.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get(TRACEBACK_ENV) == "1":
+                raise
+            what = printable(f"{type(exc).__name__}: {exc}")
+            err.print(
+                f"internal error: {what} -- a bug in autarky, not in your input; run again with "
+                f"{TRACEBACK_ENV}=1 and report the traceback",
+                markup=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(EXIT_INTERNAL_ERROR) from None
 
     return wrapper
 

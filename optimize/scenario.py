@@ -346,7 +346,10 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file. Raises InputError naming every bad key."""
     p = Path(path)
     if not p.is_file():
-        raise InputError(Problem(str(p), "no such scenario file", "give a .yaml scenario file"))
+        what = "is not a regular file (a folder, device or pipe)" if p.exists() else None
+        raise InputError(
+            Problem(str(p), what or "no such scenario file", "give a .yaml scenario file")
+        )
     size = p.stat().st_size
     if size > MAX_SCENARIO_BYTES:
         raise InputError(

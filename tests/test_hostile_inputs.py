@@ -176,3 +176,23 @@ def test_a_game_whose_plan_hits_its_time_limit_says_so(monkeypatch):
     assert "no game played" in result.stdout
     as_json = CliRunner().invoke(app, ["game", race, "--json"])
     assert json.loads(as_json.stdout)["status"] == "time_limit"
+
+
+def test_a_bug_is_one_line_at_the_cli_boundary_and_a_traceback_on_request(tmp_path, monkeypatch):
+    """An exception that is no input error (a bug) prints one line naming it, exit 1; with
+    AUTARKY_TRACEBACK=1 it propagates with its traceback."""
+    import network.validate
+
+    def broken(path):
+        raise ZeroDivisionError("division by zero in a \x1b[31mbug")
+
+    monkeypatch.setattr(network.validate, "load_dataset", broken)
+    result = CliRunner().invoke(app, ["validate", str(TINY)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.stderr.strip().splitlines() == [
+        "internal error: ZeroDivisionError: division by zero in a \\x1b[31mbug -- a bug in "
+        "autarky, not in your input; run again with AUTARKY_TRACEBACK=1 and report the traceback"
+    ]
+    monkeypatch.setenv("AUTARKY_TRACEBACK", "1")
+    result = CliRunner().invoke(app, ["validate", str(TINY)])
+    assert isinstance(result.exception, ZeroDivisionError)
