@@ -53,6 +53,7 @@ TABLES = (
     "budget_prices",
     "exposure",
     "independence",
+    "survival",
 )
 _JOB_STATUS = {
     Status.OPTIMAL: JobStatus.DONE,

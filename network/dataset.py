@@ -57,6 +57,15 @@ class Dataset:
             index=pd.Index([], name="process"),
         )
     )
+    stockpiles: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {
+                c: pd.Series([], dtype=float)
+                for c in ("opening", "holding_cost", "max_stock", "max_fill", "max_release")
+            },
+            index=pd.MultiIndex.from_tuples([], names=["region", "commodity"]),
+        )
+    )
     host_output: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(
             {"quantity": pd.Series([], dtype=float)},

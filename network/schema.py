@@ -299,6 +299,71 @@ HOST_OUTPUT = Table(
     ),
 )
 
+STOCKPILES = Table(
+    "stockpiles",
+    "Storable commodities of the planner's regions: the stock held at the start of the horizon "
+    "and what holding, filling and releasing cost or allow. In a cutoff year the stock held at "
+    "the start of that year can be drawn (up to max_release).",
+    (
+        Column("region", Kind.ID, "Region id.", references="regions.region"),
+        Column("commodity", Kind.ID, "Commodity id.", references="commodities.commodity"),
+        Column(
+            "opening", Kind.NUMBER, "Stock at the start of the horizon.", unit="unit", min_value=0.0
+        ),
+        Column(
+            "holding_cost",
+            Kind.NUMBER,
+            "Cost of holding one unit for a year (storage, capital tied up).",
+            unit="USD/unit/yr",
+            min_value=0.0,
+        ),
+        Column(
+            "max_stock",
+            Kind.NUMBER,
+            "Most that may be held (empty: no limit).",
+            unit="unit",
+            required=False,
+            default=None,
+            min_value=0.0,
+        ),
+        Column(
+            "max_fill",
+            Kind.NUMBER,
+            "Most that may be added in a year (empty: no limit).",
+            unit="unit/yr",
+            required=False,
+            default=None,
+            min_value=0.0,
+        ),
+        Column(
+            "max_release",
+            Kind.NUMBER,
+            "Most that may be drawn in a year, in normal times or a cutoff (empty: no limit).",
+            unit="unit/yr",
+            required=False,
+            default=None,
+            min_value=0.0,
+        ),
+        SOURCE,
+        TRUST,
+    ),
+    key=("region", "commodity"),
+    required=False,
+    example=(
+        {
+            "region": "USA",
+            "commodity": "dytb_oxide",
+            "opening": 0,
+            "holding_cost": 12000,
+            "max_stock": "",
+            "max_fill": 200,
+            "max_release": "",
+            "source": "assumption: 3% a year of the value",
+            "trust": "U",
+        },
+    ),
+)
+
 CAPITAL_INPUTS = Table(
     "capital_inputs",
     "Inputs a process needs per unit of NEW capacity (e.g. chip tools for a fab), paid in the "
@@ -522,6 +587,7 @@ TABLES: tuple[Table, ...] = (
     CAPITAL_INPUTS,
     BY_PRODUCTS,
     HOST_OUTPUT,
+    STOCKPILES,
     CAPACITY,
     PROJECTS,
     DEMAND,

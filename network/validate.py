@@ -715,6 +715,7 @@ def _assemble(typed: Typed, origin: str) -> Dataset:
         capital_inputs=t["capital_inputs"],
         process_outputs=t["process_outputs"],
         by_products=t["by_products"],
+        stockpiles=t["stockpiles"],
         host_output=t["host_output"].sort_index(),
     )
 

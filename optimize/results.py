@@ -15,6 +15,7 @@ from optimize.model.targets import target_demand
 from optimize.scenario import Scenario
 from optimize.sets import ModelData
 from optimize.solve import Solved, Status
+from optimize.stocks import time_to_survive
 
 EPS = 1e-7
 ALL_CHAINS = "all chains"  # the per-year budget
@@ -62,6 +63,9 @@ class PlanResult:
     independence: pd.DataFrame = field(default_factory=pd.DataFrame)
     cost_of_independence: CostOfIndependence | None = None
     dependence_years: float = 0.0  # sum over years of 1 - the chain's cutoff share
+    # (commodity, year): stock at the start of the year, cutoff shortfall a year, years of
+    # full cutoff the stock covers (optimize/stocks.py); empty without stockpiles
+    survival: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def ok(self) -> bool:
@@ -247,6 +251,7 @@ def read_result(
         flows=flows,
         unserved=unserved,
         cutoff=cutoff,
+        survival=time_to_survive(m, d, cutoff) if d.stocks else pd.DataFrame(),
         timeline=timeline,
         chain_year=chain_year,
         target_prices=target_prices,

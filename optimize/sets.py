@@ -119,6 +119,9 @@ class ModelData:
     # share of its capex paid that year)]
     capital: dict[str, dict[str, float]] = field(default_factory=dict)
     paid: dict[int, list[tuple[Key3, float]]] = field(default_factory=dict)
+    # stockpiles of the planner's regions: (region, commodity) -> opening, holding_cost,
+    # max_stock, max_fill, max_release (None: no limit)
+    stocks: dict[Key2, dict[str, float | None]] = field(default_factory=dict)
     # by-product limits: (region, process, year) -> most activity the host stream allows
     host_limit: dict[Key3, float] = field(default_factory=dict)
     # disposal: commodity -> USD per unit made but not used (only where > 0)
@@ -133,6 +136,18 @@ class ModelData:
     @property
     def first_year(self) -> int:
         return self.years[0]
+
+
+def stockpiles(data: Dataset, planner: set[str]) -> dict[Key2, dict[str, float | None]]:
+    """The planner regions' stockpile rows as plain floats (None where no limit)."""
+    out: dict[Key2, dict[str, float | None]] = {}
+    for (r, c), rec in data.stockpiles.iterrows():
+        if r in planner:
+            out[(r, c)] = {
+                k: (None if rec[k] is None or rec[k] != rec[k] else float(rec[k]))
+                for k in ("opening", "holding_cost", "max_stock", "max_fill", "max_release")
+            }
+    return out
 
 
 def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False) -> ModelData:
@@ -221,6 +236,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
         uses.update((r, c) for c in recipe[p])
     capital = data.capital  # inputs per unit of new capacity (optimize/model/capital.py)
     uses.update((r, c) for r, p, _tau in builds for c in capital.get(p, {}))
+    uses.update(stockpiles(data, planner_set))  # a stock is filled from imports too
     arcs: list[Arc] = []
     arc_cost: dict[Arc, float] = {}
     arc_max: dict[Arc, float] = {}
@@ -340,6 +356,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
         cut_floor=cut_floor,
         origin=origin,
         capital=capital,
+        stocks=stockpiles(data, planner_set),
         host_limit={k: v for k, v in data.host_limit(years).items() if k in set(prod_keys)},
         disposal={c: float(v) for c, v in data.commodities["disposal_cost"].items() if v > 0},
         paid=dict(paid),

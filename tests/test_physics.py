@@ -526,3 +526,62 @@ def test_a_host_without_a_by_product_row_is_refused():
     assert "by_products, row 2, column 'host': host 'alumina' has no host_output rows" in str(
         err.value
     )
+
+
+# ---------------------------------------------------------------------------------------
+# item 6: stockpiles
+
+
+def stock_frames(capex: float, holding: float) -> dict[str, pd.DataFrame]:
+    """USA needs 10 t a year (2025-2027) and imports them from CHN at 2 USD/t; it may build
+    (``capex`` per t/yr, 1-year lead) or stock widgets (``holding`` USD per t a year)."""
+    return net(
+        {"press": ("widget", 1.0, {})},
+        [
+            cap_row("CHN", "press", 100.0, variable_cost=1.0),
+            cap_row("USA", "press", 0.0, capex=capex, max_build=100.0, lead_time=1),
+        ],
+        {("USA", "widget"): 10.0},
+        critical=("widget",),
+        extra_tables={
+            "stockpiles": pd.DataFrame(
+                [
+                    dict(
+                        region="USA",
+                        commodity="widget",
+                        opening=0.0,
+                        holding_cost=holding,
+                        source="test",
+                    )
+                ]
+            )
+        },
+    )
+
+
+EXPOSED = dict(likelihood=0.5, value_lost={"widget": 100.0}, commodities=["widget"])
+
+
+def test_the_plan_bridges_with_a_stock_when_building_is_dear():
+    # each year a cutoff would cost 0.5 x 100 x the unserved t. 2025 cannot be covered
+    # (500). A 10 t stock filled in 2025 covers 2026 and 2027 (drawn at the start of the
+    # year): imports 20 t in 2025, 10 in 2026, none in 2027 (the stock is released once
+    # 2027's cutoff no longer needs it at the end of the year): 30 t x 2 = 60; held 10 t at
+    # the end of 2025 and 2026 at 1 USD: 20. Building 10 t/yr would cost 1,000.
+    r = run_plan(scenario(last=2027, exposure=EXPOSED), dataset_from_frames(stock_frames(100, 1)))
+    assert r.builds.empty
+    assert r.costs["holding"] == pytest.approx(20.0)
+    assert r.objective == pytest.approx(500.0 + 60.0 + 20.0)
+    surv = r.survival["years"]
+    assert surv[("widget", 2025)] == pytest.approx(0.0)
+    assert surv[("widget", 2026)] == pytest.approx(1.0)  # 10 t against a 10 t shortfall
+
+
+def test_the_plan_builds_when_capacity_is_cheap_and_holding_dear():
+    # building 10 t/yr in 2025 (5 USD each: 50) covers 2026-2027 and saves their imports;
+    # 2025: 500 of expected loss + 20 of imports. A stock would cost 580 + 190 of holding.
+    r = run_plan(scenario(last=2027, exposure=EXPOSED), dataset_from_frames(stock_frames(5, 10)))
+    assert r.builds.loc[("USA", "press", 2025), "capacity"] == pytest.approx(10.0)
+    assert r.costs["holding"] == pytest.approx(0.0)
+    assert r.objective == pytest.approx(500.0 + 20.0 + 50.0)
+    assert r.survival.loc[("widget", 2026), "years"] == float("inf")

@@ -6,6 +6,7 @@ import pyomo.environ as pyo
 
 from optimize.model.capacity import spend_expr
 from optimize.model.disposal import disposal_cost
+from optimize.model.stocks import holding_cost
 from optimize.sets import ModelData
 
 # Elastic penalties: a budget overrun costs this many (discounted) USD per USD; a target
@@ -21,7 +22,8 @@ def cost_terms(m: pyo.ConcreteModel, d: ModelData) -> dict[str, object]:
     variable  = sum_{r,p,t} df_t * variable_cost[r,p] * prod[r,p,t]
     trade     = sum_{routes,t} df_t * cost * flow
     unserved  = sum_{r,c,t} df_t * value_unserved[c] * unserved[r,c,t]
-    disposal  = sum_{r,c,t} df_t * disposal_cost[c] * dispose[r,c,t] (disposal.py)."""
+    disposal  = sum_{r,c,t} df_t * disposal_cost[c] * dispose[r,c,t] (disposal.py)
+    holding   = sum_{r,c,t} df_t * holding_cost[r,c] * stock[r,c,t] (stocks.py)."""
     df = d.discount
     capex = sum(df[t] * spend_expr(m, d, t) for t in d.years if d.spend.get(t))
     fom = sum(
@@ -47,10 +49,11 @@ def cost_terms(m: pyo.ConcreteModel, d: ModelData) -> dict[str, object]:
         "trade": trade,
         "unserved": unserved,
         "disposal": disposal_cost(m, d),
+        "holding": holding_cost(m, d),
     }
 
 
-COST_COMPONENTS = ("capex", "fixed_om", "variable", "trade", "unserved", "disposal")
+COST_COMPONENTS = ("capex", "fixed_om", "variable", "trade", "unserved", "disposal", "holding")
 EXPECTED_LOSS = "expected_cutoff_loss"
 
 
