@@ -192,15 +192,26 @@ class CutoffLP:
             self._highs[key] = found  # type: ignore[index]
         return found
 
-    def floor(self, reserve: Reserve | None) -> np.ndarray | None:
-        """Balance-row lower bounds: the neutral regions' own demand served first."""
-        if reserve is None or not len(reserve.served):
-            return None
+    def floor(
+        self,
+        reserve: Reserve | None,
+        year: int | None = None,
+        availability: dict[str, float] | None = None,
+    ) -> np.ndarray | None:
+        """Balance-row lower bounds: the neutral regions' own demand served first, less the
+        scrap arising in ``year`` (end_of_life; at each region's availability)."""
         out = np.zeros(self.a.shape[0])
-        pos = self.rows.get_indexer(reserve.served.index)
-        ok = pos >= 0
-        out[pos[ok]] = reserve.served.to_numpy(dtype=float)[ok]
-        return out
+        if reserve is not None and len(reserve.served):
+            pos = self.rows.get_indexer(reserve.served.index)
+            ok = pos >= 0
+            out[pos[ok]] = reserve.served.to_numpy(dtype=float)[ok]
+        if year is not None and availability is not None and self.data is not None:
+            row_of = self._highs.setdefault("row_of", {k: n for n, k in enumerate(self.rows)})
+            for (r, s, _t), q in self.data.scrap_in([year]).items():
+                n = row_of.get((r, s))
+                if n is not None:
+                    out[n] -= q * availability.get(r, 0.0)
+        return out if out.any() else None
 
     def solve_total(self, usable: np.ndarray, dem: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Serve as much of every demand entry as possible at once (the sum of the shares of
@@ -246,7 +257,7 @@ class CutoffLP:
         commodity), after the neutral regions' own demand in ``reserve``. Returns NaN when
         the bloc has no demand for it."""
         usable, dem = self.arrays(capacity, availability, demand, reserve, year)
-        return self.solve_arrays(usable, dem, commodity, self.floor(reserve))
+        return self.solve_arrays(usable, dem, commodity, self.floor(reserve, year, availability))
 
     def solve_arrays(
         self,

@@ -66,6 +66,12 @@ class Dataset:
             index=pd.MultiIndex.from_tuples([], names=["region", "commodity"]),
         )
     )
+    end_of_life: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {"life": pd.Series([], dtype="int64"), "share": pd.Series([], dtype=float)},
+            index=pd.MultiIndex.from_tuples([], names=["product", "scrap"]),
+        )
+    )
     host_output: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(
             {"quantity": pd.Series([], dtype=float)},
@@ -211,6 +217,24 @@ class Dataset:
             )
             for y, q in zip(years, qs, strict=True):
                 out[(r, p, y)] = ratio * float(q) / float(opa[p])
+        return out
+
+    def scrap_in(self, years: list[int] | range) -> dict[tuple[str, str, int], float]:
+        """Scrap arising per (region, scrap, year): share * the region's final demand for the
+        product ``life`` years earlier (demand interpolated and held flat as demand_in)."""
+        out: dict[tuple[str, str, int], float] = {}
+        if self.end_of_life.empty:
+            return out
+        for (product, scrap), rec in self.end_of_life.iterrows():
+            past = [int(t) - int(rec["life"]) for t in years]
+            dem = self.demand_in(sorted(set(past)))
+            for (r, c, y), q in dem.items():
+                if c != product:
+                    continue
+                for t, p in zip(years, past, strict=True):
+                    if p == y and q * rec["share"] > 0:
+                        key = (r, scrap, int(t))
+                        out[key] = out.get(key, 0.0) + float(q * rec["share"])
         return out
 
     def summary(self) -> dict[str, int]:

@@ -364,6 +364,40 @@ STOCKPILES = Table(
     ),
 )
 
+END_OF_LIFE = Table(
+    "end_of_life",
+    "Secondary supply: a share of each region's past final demand for a product comes back, "
+    "after the product's life, as scrap (a commodity that recycling processes use as input). "
+    "Scrap is used where it arises.",
+    (
+        Column("product", Kind.ID, "Product commodity.", references="commodities.commodity"),
+        Column("scrap", Kind.ID, "Scrap commodity it becomes.", references="commodities.commodity"),
+        Column("life", Kind.INTEGER, "Years in use.", unit="yr", min_value=0, max_value=100),
+        Column(
+            "share",
+            Kind.NUMBER,
+            "Scrap available per unit of the product's final demand 'life' years earlier "
+            "(collection and pre-processing yield).",
+            unit="scrap unit per product unit",
+            min_value=0.0,
+        ),
+        SOURCE,
+        TRUST,
+    ),
+    key=("product", "scrap"),
+    required=False,
+    example=(
+        {
+            "product": "ndfeb_magnet",
+            "scrap": "magnet_scrap",
+            "life": 15,
+            "share": 0.05,
+            "source": "assumption: 5% collected",
+            "trust": "U",
+        },
+    ),
+)
+
 CAPITAL_INPUTS = Table(
     "capital_inputs",
     "Inputs a process needs per unit of NEW capacity (e.g. chip tools for a fab), paid in the "
@@ -588,6 +622,7 @@ TABLES: tuple[Table, ...] = (
     BY_PRODUCTS,
     HOST_OUTPUT,
     STOCKPILES,
+    END_OF_LIFE,
     CAPACITY,
     PROJECTS,
     DEMAND,

@@ -627,6 +627,26 @@ def check_hosts(
             )
 
 
+def check_scrap_used(
+    typed: Typed, where: Where, problems: list[Problem], incomplete: frozenset[str]
+) -> None:
+    """The scrap of an end_of_life row is an input of some process (else it goes nowhere)."""
+    if "process_inputs" in incomplete:
+        return
+    used = set(typed["process_inputs"]["commodity"])
+    for row, s in typed["end_of_life"]["scrap"].items():
+        if s not in used:
+            problems.append(
+                Problem(
+                    where["end_of_life"],
+                    f"scrap '{s}' is not an input of any process",
+                    "add a recycling process that uses it (process_inputs) or remove the row",
+                    int(row),
+                    "scrap",
+                )
+            )
+
+
 CHECKS = (
     check_duplicate_keys,
     check_case_clashes,
@@ -641,6 +661,7 @@ CHECKS = (
     check_lead_time_ranges,
     check_co_products,
     check_hosts,
+    check_scrap_used,
 )
 
 
@@ -716,6 +737,7 @@ def _assemble(typed: Typed, origin: str) -> Dataset:
         process_outputs=t["process_outputs"],
         by_products=t["by_products"],
         stockpiles=t["stockpiles"],
+        end_of_life=t["end_of_life"],
         host_output=t["host_output"].sort_index(),
     )
 

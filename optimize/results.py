@@ -143,7 +143,7 @@ def cutoff_tables(
         cap_t = by_year.get(t, empty)
         reserve = others.solve(t, cap_t, sc.neutral_share)
         usable, dem_arr = lp.arrays(cap_t, avail, dem, reserve, t)
-        floor = lp.floor(reserve)
+        floor = lp.floor(reserve, t, avail)
         present = set(dem.index.get_level_values("commodity"))
         for c in data.critical:
             if c in present:

@@ -122,6 +122,8 @@ class ModelData:
     # stockpiles of the planner's regions: (region, commodity) -> opening, holding_cost,
     # max_stock, max_fill, max_release (None: no limit)
     stocks: dict[Key2, dict[str, float | None]] = field(default_factory=dict)
+    # recycling: (region, scrap, year) -> scrap arising where a process can use it
+    scrap: dict[Key3, float] = field(default_factory=dict)
     # by-product limits: (region, process, year) -> most activity the host stream allows
     host_limit: dict[Key3, float] = field(default_factory=dict)
     # disposal: commodity -> USD per unit made but not used (only where > 0)
@@ -148,6 +150,14 @@ def stockpiles(data: Dataset, planner: set[str]) -> dict[Key2, dict[str, float |
                 for k in ("opening", "holding_cost", "max_stock", "max_fill", "max_release")
             }
     return out
+
+
+def scrap_used(
+    data: Dataset, years: list[int], prod_keys: list[Key3], recipe: dict[str, dict[str, float]]
+) -> dict[Key3, float]:
+    """Scrap arising (data.scrap_in) where some process of the region can use it that year."""
+    users = {(r, c, t) for r, p, t in prod_keys for c in recipe[p]}
+    return {k: q for k, q in data.scrap_in(years).items() if k in users}
 
 
 def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False) -> ModelData:
@@ -357,6 +367,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
         origin=origin,
         capital=capital,
         stocks=stockpiles(data, planner_set),
+        scrap=scrap_used(data, years, prod_keys, recipe),
         host_limit={k: v for k, v in data.host_limit(years).items() if k in set(prod_keys)},
         disposal={c: float(v) for c, v in data.commodities["disposal_cost"].items() if v > 0},
         paid=dict(paid),

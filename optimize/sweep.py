@@ -677,7 +677,7 @@ class _Timeline:
             if reserve is not None:
                 mask = self.lp.prod.isin(reserve.usable.index)
             self.own[t] = np.where(mask, own, np.nan)
-            self.floor[t] = self.lp.floor(reserve)
+            self.floor[t] = self.lp.floor(reserve, t, avail)
         self.commodities = list(data.critical)
         self.threshold = sc.threshold
         self.planner = set(d.planner_regions)

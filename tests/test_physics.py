@@ -585,3 +585,42 @@ def test_the_plan_builds_when_capacity_is_cheap_and_holding_dear():
     assert r.costs["holding"] == pytest.approx(0.0)
     assert r.objective == pytest.approx(500.0 + 20.0 + 50.0)
     assert r.survival.loc[("widget", 2026), "years"] == float("inf")
+
+
+# ---------------------------------------------------------------------------------------
+# item 7: recycling
+
+
+def scrap_frames() -> dict[str, pd.DataFrame]:
+    """USA's magnet demand grows from 4 t (2020) to 10 t (2025); half of it comes back as
+    scrap after 2 years; 'reclaim' makes a magnet from 1 t of scrap at 1 USD; no one else
+    makes magnets."""
+    frames = net(
+        {"reclaim": ("magnet", 1.0, {"scrap": 1.0})},
+        [cap_row("USA", "reclaim", 100.0, variable_cost=1.0)],
+        {("USA", "magnet"): 10.0},
+        critical=("magnet",),
+        extra_tables={
+            "end_of_life": pd.DataFrame(
+                [dict(product="magnet", scrap="scrap", life=2, share=0.5, source="test")]
+            )
+        },
+    )
+    early = dict(region="USA", commodity="magnet", year=2020, quantity=4.0, source="test")
+    frames["demand"] = pd.concat([pd.DataFrame([early]), frames["demand"]], ignore_index=True)
+    return frames
+
+
+def test_recycling_is_bounded_by_end_of_life_scrap():
+    # demand in 2023 (2 years before 2025): 4 + 3/5 x 6 = 7.6 t; half comes back: 3.8 t
+    data = dataset_from_frames(scrap_frames())
+    assert data.scrap_in([2025]) == {("USA", "scrap", 2025): pytest.approx(3.8)}
+    r = run_plan(scenario(), data)
+    # 3.8 t recycled at 1 USD, 6.2 t unserved at 1,000 USD
+    assert r.production.loc[("USA", "reclaim", 2025), "production"] == pytest.approx(3.8)
+    assert r.objective == pytest.approx(3.8 + 6200.0)
+    # the bloc's own scrap counts in a cutoff: 3.8 of 10 t
+    table = cutoff_share(data, "US", "CN", 2025)
+    assert table.loc["magnet", "cutoff_share"] == pytest.approx(0.38)
+    ok = run_plan(scenario(targets=[dict(share=0.38, from_year=2025)]), data)
+    assert ok.status is Status.OPTIMAL

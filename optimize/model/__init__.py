@@ -16,6 +16,7 @@ from optimize.model.disposal import add_disposal
 from optimize.model.flows import add_balances, add_flows, add_restrictions, add_unserved
 from optimize.model.objective import add_objective
 from optimize.model.origin import add_origin
+from optimize.model.recycling import add_scrap
 from optimize.model.stocks import add_stocks
 from optimize.model.targets import (
     add_cutoff_balances,
@@ -59,6 +60,7 @@ def _build(d: ModelData, elastic: bool) -> pyo.ConcreteModel:
     add_unserved(m, d)
     add_disposal(m, d)
     add_stocks(m, d)
+    add_scrap(m, d)
     add_balances(m, d)
     add_restrictions(m, d)
     add_origin(m, d)

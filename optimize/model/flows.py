@@ -7,6 +7,7 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from optimize.model.capital import capital_terms
+from optimize.model.recycling import scrap_terms
 from optimize.model.stocks import stock_terms
 from optimize.sets import ModelData
 
@@ -52,6 +53,8 @@ def add_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
     for k, items in capital_terms(m, d).items():  # builds' capital inputs (capital.py)
         terms[k].extend(items)
     for k, items in stock_terms(m).items():  # fill and release of stockpiles (stocks.py)
+        terms[k].extend(items)
+    for k, items in scrap_terms(m).items():  # scrap collected (recycling.py)
         terms[k].extend(items)
     for k, v in m.dispose.items():  # surplus with a disposal cost (disposal.py): equality
         terms[k].append((-1.0, v))

@@ -13,6 +13,7 @@ import pyomo.environ as pyo
 
 from optimize.model.capacity import capacity_expr
 from optimize.model.capital import capital_terms
+from optimize.model.recycling import scrap_terms
 from optimize.model.stocks import cut_stock_terms
 from optimize.sets import ModelData
 
@@ -62,6 +63,8 @@ def add_cutoff_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
     for k, items in capital_terms(m, d, set(d.cut_years)).items():  # builds under way
         terms[k].extend(items)
     for k, items in cut_stock_terms(m).items():  # stock drawn in a cutoff (stocks.py)
+        terms[k].extend(items)
+    for k, items in scrap_terms(m, cutoff=True).items():  # scrap arising (recycling.py)
         terms[k].extend(items)
     m.cut_balance = pyo.Constraint(
         sorted(terms),
