@@ -145,6 +145,9 @@ def compile_and_solve(
         h.setOptionValue("time_limit", float(options.time_limit_s))
     if options.threads:
         h.setOptionValue("threads", solver_threads(options.threads))
+        # HiGHS's thread pool is global and keeps the count of the first run in the process; a
+        # run asking another count fails ('Not Set'). Restart the pool with the count asked.
+        h.resetGlobalScheduler(True)
     if options.gap is not None:  # an LP has no MIP gap: IPM's relative duality-gap tolerance
         h.setOptionValue("ipm_optimality_tolerance", float(options.gap))
     h.passModel(lp)

@@ -151,9 +151,12 @@ def test_solver_threads_beyond_the_machine_are_capped_and_the_plan_solves(tmp_pa
     assert solver_threads(1000) == (os.cpu_count() or 1)
     _tiny(tmp_path)
     sc = tmp_path / "s.yaml"
-    sc.write_text(SCENARIO.format(dataset="dataset") + "solver: {threads: 1000}\n")
-    outcome = run_job(sc, tmp_path / "out")
-    assert outcome.job.status is JobStatus.DONE
+    # HiGHS's thread pool is global to the process: mixing counts used to fail ('Not Set',
+    # reported as 'numerical') after the first run had fixed the count
+    for solver in ("", "solver: {threads: 1000}\n", "solver: {threads: 1}\n", ""):
+        sc.write_text(SCENARIO.format(dataset="dataset") + solver)
+        outcome = run_job(sc, tmp_path / "out", force=True)
+        assert outcome.job.status is JobStatus.DONE, (solver, outcome.job.error)
 
 
 def test_a_game_whose_plan_hits_its_time_limit_says_so(monkeypatch):
@@ -196,3 +199,26 @@ def test_a_bug_is_one_line_at_the_cli_boundary_and_a_traceback_on_request(tmp_pa
     monkeypatch.setenv("AUTARKY_TRACEBACK", "1")
     result = CliRunner().invoke(app, ["validate", str(TINY)])
     assert isinstance(result.exception, ZeroDivisionError)
+
+
+def test_control_characters_in_text_cells_reach_the_plan_workbook_cleaned(tmp_path):
+    """NUL, escape, form feed and a vertical tab in names and sources: the job is done and
+    plan.xlsx holds them as visible escapes (openpyxl refused them: IllegalCharacterError)."""
+    from openpyxl import load_workbook
+
+    folder = _tiny(tmp_path)
+    regions = folder / "regions.csv"
+    text = regions.read_text(encoding="utf-8")
+    text = text.replace("United States", "United\x00States\x1b[31m").replace(
+        "Malaysia", "Malay\x0bsia\x0c"
+    )
+    regions.write_text(text.replace(",test,", ",test\x07,", 1), encoding="utf-8")
+    sc = tmp_path / "s.yaml"
+    sc.write_text(SCENARIO.format(dataset="dataset"))
+    outcome = run_job(sc, tmp_path / "out")
+    assert outcome.job.status is JobStatus.DONE and outcome.plan_path is not None
+    wb = load_workbook(outcome.plan_path, read_only=True)
+    cells = [str(c) for ws in wb.worksheets for r in ws.iter_rows(values_only=True) for c in r]
+    wb.close()
+    assert any("United\\x00States\\x1b[31m" in c for c in cells)
+    assert not any(ch in "".join(cells) for ch in "\x00\x1b\x0b\x0c\x07")
