@@ -213,36 +213,6 @@ class CutoffLP:
                     out[n] -= q * availability.get(r, 0.0)
         return out if out.any() else None
 
-    def solve_total(self, usable: np.ndarray, dem: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Serve as much of every demand entry as possible at once (the sum of the shares of
-        each entry served, maximised), then with the least total activity. Returns (activity
-        per production column, served per demand entry)."""
-        n_p, n_f, n_s = len(self.prod), len(self.flows), len(self.served)
-        upper = np.concatenate([usable, self.flow_ub, dem, [0.0]])
-        cost = np.zeros(n_p + n_f + n_s + 1)
-        cost[n_p + n_f : n_p + n_f + n_s] = np.where(dem > 0, 1.0 / np.maximum(dem, 1e-300), 0)
-        h = self._instance(dem)
-        self._set_floor(h, None)
-        idx = np.arange(len(upper), dtype=np.int32)
-        h.changeColsBounds(len(upper), idx, np.zeros(len(upper)), upper)
-        h.changeColsCost(len(cost), idx, cost)
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # pragma: no cover
-            raise RuntimeError(f"cutoff LP failed: {h.modelStatusToString(h.getModelStatus())}")
-        served = np.asarray(h.getSolution().col_value)[n_p + n_f : n_p + n_f + n_s]
-        # second pass: the same service with the least activity (no production beyond need)
-        lower = np.zeros(len(upper))
-        lower[n_p + n_f : n_p + n_f + n_s] = np.maximum(0.0, served * (1 - 1e-9) - 1e-9)
-        cost = np.zeros(len(upper))
-        cost[:n_p] = -1.0
-        h.changeColsBounds(len(upper), idx, lower, np.maximum(lower, upper))
-        h.changeColsCost(len(cost), idx, cost)
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # pragma: no cover
-            raise RuntimeError(f"cutoff LP failed: {h.modelStatusToString(h.getModelStatus())}")
-        x = np.asarray(h.getSolution().col_value)
-        return x[:n_p], served
-
     def solve(
         self,
         capacity: pd.Series,

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 import pandas as pd
 
@@ -83,7 +84,7 @@ class ReserveLP:
         usable, dem_arr = self.lp.arrays(capacity, full, dem, year=year)
         if dem_arr.sum() <= 0:
             return None
-        res, served = self.lp.solve_total(usable, dem_arr)
+        res, served = solve_total(self.lp, usable, dem_arr)
         res = np.clip(res, 0.0, usable)
         served = np.maximum(0.0, served * (1 - FLOOR_SLACK) - FLOOR_SLACK)
         keep = served > 0
@@ -99,3 +100,36 @@ def reserve_in(
 ) -> Reserve | None:
     """One-off :meth:`ReserveLP.solve` (build the LP once when solving many years)."""
     return ReserveLP(data, bloc, rival).solve(year, capacity, share)
+
+
+def solve_total(
+    lp: CutoffLP, usable: np.ndarray, dem: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Serve as much of every demand entry as possible at once (the sum of the shares of
+    each entry served, maximised), then with the least total activity. Returns (activity
+    per production column, served per demand entry)."""
+    n_p, n_f, n_s = len(lp.prod), len(lp.flows), len(lp.served)
+    upper = np.concatenate([usable, lp.flow_ub, dem, [0.0]])
+    cost = np.zeros(n_p + n_f + n_s + 1)
+    cost[n_p + n_f : n_p + n_f + n_s] = np.where(dem > 0, 1.0 / np.maximum(dem, 1e-300), 0)
+    h = lp._instance(dem)
+    lp._set_floor(h, None)
+    idx = np.arange(len(upper), dtype=np.int32)
+    h.changeColsBounds(len(upper), idx, np.zeros(len(upper)), upper)
+    h.changeColsCost(len(cost), idx, cost)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # pragma: no cover
+        raise RuntimeError(f"cutoff LP failed: {h.modelStatusToString(h.getModelStatus())}")
+    served = np.asarray(h.getSolution().col_value)[n_p + n_f : n_p + n_f + n_s]
+    # second pass: the same service with the least activity (no production beyond need)
+    lower = np.zeros(len(upper))
+    lower[n_p + n_f : n_p + n_f + n_s] = np.maximum(0.0, served * (1 - 1e-9) - 1e-9)
+    cost = np.zeros(len(upper))
+    cost[:n_p] = -1.0
+    h.changeColsBounds(len(upper), idx, lower, np.maximum(lower, upper))
+    h.changeColsCost(len(cost), idx, cost)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # pragma: no cover
+        raise RuntimeError(f"cutoff LP failed: {h.modelStatusToString(h.getModelStatus())}")
+    x = np.asarray(h.getSolution().col_value)
+    return x[:n_p], served

@@ -1,4 +1,5 @@
-"""Others' own demand: the rival's and neutral regions' final demand, served first.
+"""Others' own demand: the rival's and neutral regions' final demand, served first; and the
+plain-data inputs of the stockpile and recycling families (stockpiles, scrap_used).
 
 Nominal state: every region outside the bloc (the rival's too) first serves its own final
 demand from supply outside the bloc (``network/reserve.py`` with ``nominal=True``, on fixed
@@ -73,3 +74,23 @@ def others_in_cutoff(
         for (r, c), q in reserve.served.items():
             floor[(r, c, t)] = float(q)
     return usable, floor
+
+
+def stockpiles(data: Dataset, planner: set[str]) -> dict[tuple[str, str], dict[str, float | None]]:
+    """The planner regions' stockpile rows as plain floats (None where no limit)."""
+    out: dict[tuple[str, str], dict[str, float | None]] = {}
+    for (r, c), rec in data.stockpiles.iterrows():
+        if r in planner:
+            out[(r, c)] = {
+                k: (None if rec[k] is None or rec[k] != rec[k] else float(rec[k]))
+                for k in ("opening", "holding_cost", "max_stock", "max_fill", "max_release")
+            }
+    return out
+
+
+def scrap_used(
+    data: Dataset, years: list[int], prod_keys: list[Key3], recipe: dict[str, dict[str, float]]
+) -> dict[Key3, float]:
+    """Scrap arising (data.scrap_in) where some process of the region can use it that year."""
+    users = {(r, c, t) for r, p, t in prod_keys for c in recipe[p]}
+    return {k: q for k, q in data.scrap_in(years).items() if k in users}

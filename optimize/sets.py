@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from network.cutoff import availability
 from network.dataset import Dataset
-from optimize.others import other_demand, others_in_cutoff
+from optimize.others import other_demand, others_in_cutoff, scrap_used, stockpiles
 from optimize.projects import firm_projects, option_spend, project_options, project_table
 from optimize.scenario import CRITICAL, Scenario
 
@@ -138,26 +138,6 @@ class ModelData:
     @property
     def first_year(self) -> int:
         return self.years[0]
-
-
-def stockpiles(data: Dataset, planner: set[str]) -> dict[Key2, dict[str, float | None]]:
-    """The planner regions' stockpile rows as plain floats (None where no limit)."""
-    out: dict[Key2, dict[str, float | None]] = {}
-    for (r, c), rec in data.stockpiles.iterrows():
-        if r in planner:
-            out[(r, c)] = {
-                k: (None if rec[k] is None or rec[k] != rec[k] else float(rec[k]))
-                for k in ("opening", "holding_cost", "max_stock", "max_fill", "max_release")
-            }
-    return out
-
-
-def scrap_used(
-    data: Dataset, years: list[int], prod_keys: list[Key3], recipe: dict[str, dict[str, float]]
-) -> dict[Key3, float]:
-    """Scrap arising (data.scrap_in) where some process of the region can use it that year."""
-    users = {(r, c, t) for r, p, t in prod_keys for c in recipe[p]}
-    return {k: q for k, q in data.scrap_in(years).items() if k in users}
 
 
 def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False) -> ModelData:
