@@ -46,6 +46,10 @@ COMMODITIES: dict[str, Mapping] = {
 }
 """USGS commodity name (casefolded; 'Graphite (natural)' matches 'graphite') -> process."""
 
+SHARED_WITH = {"re_mining": "ionic_clay_mining"}
+"""A USGS country figure that also covers another process's row: the refreshed row gets the
+figure less that row's existing capacity (whose split is the dataset's own)."""
+
 REGION_OF = {
     "china": "CHN",
     "united states": "USA",
@@ -301,12 +305,24 @@ def refreshed_capacity(
             old = float(cap.at[i, "existing"])
             build = str(cap.at[i, "source"]).split("; build parameters", 1)
             tail = "; build parameters" + build[1] if len(build) == 2 else ""
-            cap.at[i, "existing"] = f"{value:.6g}"
-            cap.at[i, "source"] = (
+            text = (
                 f"existing: {year} output taken as capacity ({cite}, {release}, "
-                f"{figs[0].commodity} production: {listed})" + tail
+                f"{figs[0].commodity} production: {listed})"
             )
-            cap.at[i, "trust"] = "P" if len(got) <= 1 else "D"
+            tag = "P" if len(got) <= 1 else "D"
+            part = SHARED_WITH.get(process)
+            split = cap[(cap["region"] == region) & (cap["process"] == part)] if part else []
+            if len(split) and value > 0:  # the country figure also covers the partner row
+                other = float(split["existing"].iloc[0])
+                value = max(0.0, value - other)
+                text = (
+                    f"assumption: the {part} row's {other:,.6g} t taken out (its split is "
+                    f"assumed there); {text}"
+                )
+                tag = "U"
+            cap.at[i, "existing"] = f"{value:.6g}"
+            cap.at[i, "source"] = text + tail
+            cap.at[i, "trust"] = tag
             if abs(old - value) > 1e-9:
                 changes.append((region, process, old, value))
     return cap, changes

@@ -121,9 +121,14 @@ def test_wide_release_round_trips_and_cites_the_release(tmp_path, dataset):
     assert "0 rows changed" in " ".join(result.output.split())
     pd.testing.assert_series_equal(existing(dataset), before)  # the same figures round-trip
     cap = load_dataset(dataset).capacity
+    usa = cap.loc[("USA", "re_mining")]
+    assert usa["trust"] == "P" and "data release MCS2025_World_Data.csv" in usa["source"]
+    assert "build parameters (build_trust U)" in usa["source"]  # build text kept
+    # China's and Burma's figures also cover their ionic-clay rows (19,150 and 31,000 t)
     china = cap.loc[("CHN", "re_mining")]
-    assert china["trust"] == "P" and "data release MCS2025_World_Data.csv" in china["source"]
-    assert "build parameters (build_trust U)" in china["source"]  # build text kept
+    assert china["existing"] == 270_000 - 19_150 and china["trust"] == "U"
+    assert china["source"].startswith("assumption: the ionic_clay_mining row's 19,150 t")
+    assert cap.loc[("MMR", "re_mining"), "existing"] == 0.0
     row = cap.loc[("ROW", "re_mining")]  # Nigeria + Thailand + ... + Other countries
     assert row["existing"] == 34_820 and row["trust"] == "D"
     assert cap.loc[("KOR", "gallium_recovery"), "existing"] == pytest.approx(3.0)  # kg -> t
@@ -148,7 +153,8 @@ def test_long_release_takes_the_latest_year(tmp_path, dataset):
     assert result.exit_code == 0, result.output
     after = existing(out)
     assert after[("USA", "re_mining")] == 51_000 and after[("AUS", "re_mining")] == 29_000
-    assert after[("MMR", "re_mining")] == 31_000  # NA in 2025: its 2024 figure stands
+    # NA in 2025: Burma's 2024 figure stands, all of it in its ionic-clay row
+    assert after[("MMR", "re_mining")] == 0.0
     assert existing(dataset).equals(before)  # --out leaves the dataset as it was
     src = load_dataset(out).capacity.loc[("USA", "re_mining"), "source"]
     assert src.startswith("existing: 2025 output taken as capacity (USGS MCS 2026")
