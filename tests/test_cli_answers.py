@@ -53,6 +53,7 @@ def workbook(tmp_path: Path) -> Path:
         (("earliest", "{sc}", "--share", "2"), ("--share", "2 is not a share")),
         (("compare", "{sc}", "--budgets", "-1,2", "--local", "-q"), ("--budgets", "-1")),
         (("compare", "{sc}", "--monte-carlo", "0", "--local", "-q"), ("--monte-carlo",)),
+        (("compare", "{sc}", "--scheduler", "nowhere", "-q"), ("--scheduler", "tcp://")),
         (("template", "{tmp}/nodir/t.xlsx"), ("nodir", "does not exist")),
         (("network", str(TINY), "--year", "1990"), ("--year", "1990", "2025-2030")),
         (("network", str(TINY), "--neutral-share", "2"), ("--neutral-share",)),

@@ -96,7 +96,7 @@ def test_monte_carlo_band_where_every_draw_is_never_is_not_empty(tmp_path):
     check_texts(ax)
     lo, hi = ax.get_ylim()
     assert lo < 2026 and hi > 2040  # the horizon, not -0.04..0.04
-    assert "20 Monte Carlo draws" in ax.get_title()
+    assert "10 Monte Carlo draws per budget" in ax.get_title()
     assert any("never" in t.get_text() for t in ax.texts)
     assert pixels_like(files["mc_band.png"], OK_COLOR) > 50
 

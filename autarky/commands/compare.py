@@ -95,6 +95,16 @@ def compare(
     if seed is not None:
         check(seed >= 0, "--seed", f"{seed} is negative", "give a seed of 0 or more")
     check(workers >= 1, "--workers", f"{workers} workers", "give at least 1")
+    if scheduler is not None:
+        import re
+
+        check(
+            re.fullmatch(r"(tcp|tls|ucx|inproc|ws|wss)://[^\s:/]+(:\d{1,5})?/?", scheduler)
+            is not None,
+            "--scheduler",
+            f"'{scheduler}' is not a Dask scheduler address",
+            "give e.g. tcp://host:8786, or leave it out for a local cluster",
+        )
     try:
         leads = [float(x) for x in lead_times.split(",") if x.strip()] if lead_times else None
     except ValueError:
