@@ -10,6 +10,16 @@ Change log
   years): fewer variables and rows, same objectives (baseline 21746 -> 16342 variables,
   7266 -> 5242 rows; escalation 21746 -> 16342, 7224 -> 5200; cn_semis 7211 -> 6292,
   3352 -> 2385).
+- 2026-12-04: supply-chain physics (issue 11): processes in activity units, others' demand
+  served first (nominal and cutoff), origin rows for restricted goods, fab tools as capital
+  inputs with a small maintenance flow, rare-earth baskets by deposit type (heavy REs limited
+  by their feed, La/Ce disposed of at a cost), gallium and germanium bounded by alumina and
+  zinc output, stockpile options and magnet recycling; on top of changes that had already
+  moved these numbers (the exposure section of baseline and escalation: cutoff state in every
+  year; trust-tagged data; the brief's lead times; announced projects as options). Neutral
+  regions now keep their own supply and heavy rare earths need feed, so the chain and
+  NdFeB/gallium never reach 95% by 2040 in baseline; China's plan (cn_semis) pays for
+  unserved chips instead of importing the US bloc's whole fab output.
 """
 
 from __future__ import annotations
@@ -24,25 +34,25 @@ from optimize.solve import Status
 REFERENCE = {
     # scenario: (objective USD, variables, constraints, chain year, {commodity: year})
     "baseline": (
-        2_738_403_723_440.356,
-        16342,
-        5242,
-        2035,
-        {"ndfeb_magnet": 2035, "gallium": 2035, "ai_accelerator": 2028, "eda_software": 2025},
+        3_200_467_534_178.799,
+        25427,
+        7551,
+        None,
+        {"ndfeb_magnet": None, "gallium": None, "ai_accelerator": 2025, "eda_software": 2025},
     ),
     "escalation": (
-        2_774_527_354_059.4346,
-        16342,
-        5200,
-        2035,
-        {"ndfeb_magnet": 2031, "smco_magnet": 2029, "gallium": 2029, "germanium": 2035},
+        3_265_448_875_799.797,
+        25427,
+        7607,
+        None,
+        {"ndfeb_magnet": 2035, "smco_magnet": 2034, "gallium": None, "germanium": None},
     ),
     "cn_semis": (
-        2_645_114_643_039.3604,
-        6292,
-        2385,
+        10_268_783_608_206.799,
+        11302,
+        4233,
         None,
-        {"eda_software": 2035, "advanced_chip": 2036, "ai_accelerator": 2031, "mature_chip": None},
+        {"eda_software": 2035, "advanced_chip": None, "ai_accelerator": 2037, "mature_chip": None},
     ),
 }
 
@@ -65,8 +75,10 @@ def test_escalation_costs_more_than_baseline():
     base = run_plan(load_scenario("data/scenarios/baseline.yaml"))
     esc = run_plan(load_scenario("data/scenarios/escalation.yaml"))
     assert esc.objective > base.objective
-    # the 2027 bans pull magnet self-sufficiency forward
-    assert esc.timeline.loc["ndfeb_magnet", "year"] < base.timeline.loc["ndfeb_magnet", "year"]
+    # the 2027 bans pull magnet self-sufficiency forward (within the horizon, or at all)
+    esc_year = esc.timeline.loc["ndfeb_magnet", "year"]
+    base_year = base.timeline.loc["ndfeb_magnet", "year"]
+    assert not pd.isna(esc_year) and (pd.isna(base_year) or esc_year < base_year)
 
 
 def test_template_round_trip_gives_the_baseline_objective(tmp_path):
