@@ -160,3 +160,25 @@ def test_plan_charts_have_titles_units_and_one_unit_each(rendered, tmp_path):
     n = _page_with(texts, "Share of demand servable without the rival, by")
     rgb = picture(rendered["plan"], n, tmp_path / "timeline")
     assert (np.abs(rgb - 255).sum(axis=2) > 200).sum() > 5000  # lines and markers drawn
+
+
+def test_race_workbook_game_chart_shows_both_paths_and_the_window(tmp_path):
+    from test_feedback import race
+
+    from autarky.excel.game import WINDOW_FILL, write_race_workbook
+    from optimize.game.loop import run_race
+
+    r = race(method="fictitious", tolerance=0.05)
+    result = run_race(r)
+    assert result.window is not None  # the US leads: the window is shaded
+    book = write_race_workbook(tmp_path / "plan.xlsx", result, r.data, "race")
+    convert([book], "pdf", tmp_path, tmp_path / "profile")
+    pdf = tmp_path / "plan.pdf"
+    texts = pages(pdf)
+    n = _page_with(texts, "Dependence on the rival (1 - cutoff share)")
+    text = " ".join(texts[n - 1].split())
+    assert "dependence (share of critical demand)" in text and "year" in text
+    rgb = picture(pdf, n, tmp_path / "game")
+    assert pixels_like(rgb, WINDOW_FILL, tol=20) > 2000  # the window's years, shaded
+    saturated = (rgb.max(axis=2) - rgb.min(axis=2)) > 80  # strong colours: lines, markers
+    assert saturated.sum() > 200  # the two dependence paths drawn over the shading
