@@ -74,9 +74,12 @@ class ReserveLP:
         )
         self.data = data
 
-    def solve(self, year: int, capacity: pd.Series, neutral_share: float) -> Reserve | None:
+    def solve(
+        self, year: int, capacity: pd.Series, neutral_share: float, activity: bool = True
+    ) -> Reserve | None:
         """The reserve in ``year`` on ``capacity`` (index region, process): None when no
-        neutral region demands anything or the neutral regions are out of the cutoff state."""
+        neutral region demands anything or the neutral regions are out of the cutoff state.
+        ``activity=False`` skips the least-activity pass (``usable`` is then capacity)."""
         if self.lp is None or neutral_share <= 0:
             return None
         dem = self.data.demand_in([year]).droplevel("year")
@@ -84,7 +87,7 @@ class ReserveLP:
         usable, dem_arr = self.lp.arrays(capacity, full, dem, year=year)
         if dem_arr.sum() <= 0:
             return None
-        res, served = solve_total(self.lp, usable, dem_arr)
+        res, served = solve_total(self.lp, usable, dem_arr, activity)
         res = np.clip(res, 0.0, usable)
         served = np.maximum(0.0, served * (1 - FLOOR_SLACK) - FLOOR_SLACK)
         keep = served > 0
@@ -103,11 +106,12 @@ def reserve_in(
 
 
 def solve_total(
-    lp: CutoffLP, usable: np.ndarray, dem: np.ndarray
+    lp: CutoffLP, usable: np.ndarray, dem: np.ndarray, activity: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """Serve as much of every demand entry as possible at once (the sum of the shares of
-    each entry served, maximised), then with the least total activity. Returns (activity
-    per production column, served per demand entry)."""
+    each entry served, maximised), then (if ``activity``) with the least total activity.
+    Returns (activity per production column, or usable without the second pass; served per
+    demand entry)."""
     n_p, n_f, n_s = len(lp.prod), len(lp.flows), len(lp.served)
     upper = np.concatenate([usable, lp.flow_ub, dem, [0.0]])
     cost = np.zeros(n_p + n_f + n_s + 1)
@@ -121,6 +125,8 @@ def solve_total(
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # pragma: no cover
         raise RuntimeError(f"cutoff LP failed: {h.modelStatusToString(h.getModelStatus())}")
     served = np.asarray(h.getSolution().col_value)[n_p + n_f : n_p + n_f + n_s]
+    if not activity:
+        return usable, served
     # second pass: the same service with the least activity (no production beyond need)
     lower = np.zeros(len(upper))
     lower[n_p + n_f : n_p + n_f + n_s] = np.maximum(0.0, served * (1 - 1e-9) - 1e-9)

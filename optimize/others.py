@@ -35,7 +35,7 @@ def other_demand(
         return out
     outside = set(lp.neutral)
     for t in years:
-        reserve = lp.solve(t, _capacity(fixed_cap, outside, t), 1.0)
+        reserve = lp.solve(t, _capacity(fixed_cap, outside, t), 1.0, activity=False)
         if reserve is not None:
             out.update({(r, c, t): float(q) for (r, c), q in reserve.served.items()})
     return out
