@@ -8,6 +8,7 @@ The tiny dataset (tests/data/tiny) plans US magnets without China; 'early' asks 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -67,11 +68,13 @@ def test_bad_arguments_exit_2_with_a_located_message(tmp_path, args, words):
     refused(args, *words)
 
 
-def test_input_workbook_works_with_earliest_network_validate(workbook):
+def test_input_workbook_works_with_every_command_that_plans_or_reads_data(workbook, tmp_path):
     for args in (
         ("earliest", str(workbook)),
         ("network", str(workbook)),
         ("validate", str(workbook)),
+        ("run", str(workbook), "--out", str(tmp_path / "o"), "-q"),
+        ("compare", str(workbook), "--budgets", "1", "--local", "-q", "--out", str(tmp_path / "c")),
     ):
         code, out, err, exc = cli(*args)
         assert code == 0, (args, out, err, exc)
@@ -170,3 +173,15 @@ def test_compare_table_fits_80_columns_with_distinct_headers(tmp_path):
     header = next(line for line in lines if line.split()[:1] == ["budget"])
     words = header.split()
     assert "…" not in out and len(words) == len(set(words))  # no cut, no repeated header
+
+
+def test_a_race_file_works_where_a_plan_or_its_data_is_needed(tmp_path):
+    from test_feedback import write_race
+
+    path = write_race(tmp_path)
+    for args in (("validate", str(path)), ("network", str(path), "--year", "2025")):
+        code, out, err, exc = cli(*args)
+        assert code == 0, (args, out, err, exc)
+    code, out, err, exc = cli("earliest", str(path), "--json")
+    assert code == 0, (out, err, exc)
+    assert {row["planner"] for row in json.loads(out)} == {"US", "CN"}  # both sides' plans
