@@ -261,3 +261,44 @@ def independence_table(r: PlanResult) -> RenderableType:
 
 def _pct(x: float) -> str:
     return "-" if x != x else f"{100 * x:.0f}%"
+
+
+def summary_panel(summary: dict[str, Any], job_id: str) -> Panel:
+    """The answer of an earlier job, read back from its summary.json (a re-run with the same
+    inputs prints this instead of solving again)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    grid.add_row("Status", str(summary.get("status")))
+    for side, year in (summary.get("chain_year") or {}).items():
+        text = f"planned {year_text(year)}"
+        chain = next(
+            (r for r in summary.get("independence") or [] if r.get("commodity") == CHAIN), None
+        )
+        if chain is not None and len(summary.get("chain_year") or {}) == 1:
+            text += f", earliest {year_text(chain.get('earliest_year'))}"
+            text += f" ({chain['binding']})" if chain.get("binding") else ""
+        grid.add_row(f"{side} chain independent", text)
+    coi = summary.get("cost_of_independence") or {}
+    if coi.get("discounted_usd_bn") is not None:
+        grid.add_row(
+            "Cost of independence",
+            f"USD {bn(coi['discounted_usd_bn'])} bn discounted over the plan without targets",
+        )
+    w = summary.get("window")
+    if "game_path" in summary and summary.get("game_path"):
+        grid.add_row(
+            "Strategic window",
+            "none: neither side leads"
+            if not w
+            else f"{w['leader']} leads {w['start']}-{w['end']} ({w['years']} years)",
+        )
+    for message in summary.get("diagnosis") or []:
+        grid.add_row("[red]Cannot be met[/]", str(message))
+    return Panel(
+        grid,
+        title=f"[bold]Same inputs as job {job_id}: its answer (--force to run again)[/]",
+        title_align="left",
+        box=box.ROUNDED,
+        expand=False,
+    )

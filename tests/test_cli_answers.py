@@ -185,3 +185,12 @@ def test_a_race_file_works_where_a_plan_or_its_data_is_needed(tmp_path):
     code, out, err, exc = cli("earliest", str(path), "--json")
     assert code == 0, (out, err, exc)
     assert {row["planner"] for row in json.loads(out)} == {"US", "CN"}  # both sides' plans
+
+
+def test_a_rerun_with_the_same_inputs_still_shows_the_answer(tmp_path):
+    sc = str(scenario_file(tmp_path))
+    assert cli("run", sc, "--out", str(tmp_path / "o"), "-q")[0] == 0
+    code, out, _, _ = cli("run", sc, "--out", str(tmp_path / "o"))
+    assert code == 0
+    head = " ".join(out.split()[:60])
+    assert "Same inputs as job" in head and "US chain independent planned never" in head

@@ -55,9 +55,9 @@ def run(
         sys.stdout.write(json.dumps(outcome.summary, indent=2) + "\n")
     elif not quiet:
         if outcome.reused:
-            out.print(
-                f"Same inputs as job {job.id} ({job.status.value}); use --force to run again."
-            )
+            from autarky.answer import summary_panel
+
+            out.print(summary_panel(outcome.summary, job.id))
         trust = outcome.summary.get("trust")
         for item in run_report(
             outcome.result, outcome.race, verbose=verbose, name=job.scenario, trust=trust
