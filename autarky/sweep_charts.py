@@ -177,13 +177,37 @@ def band_figure(pct: pd.DataFrame, years: Sequence[int]) -> Any:
     swept = pct["budget_usd_bn"].notna().any()
     x = pct["budget_usd_bn"].astype(float).to_numpy() if swept else np.zeros(len(pct))
 
-    def ys(col: str) -> np.ndarray:
+    last = int(years[-1])
+
+    def ys(col: str) -> np.ndarray:  # 'not within the horizon' (NaN or after it) on its row
         v = pct[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-        return np.where(np.isfinite(v), v, rows["never"])
+        return np.where(np.isfinite(v) & (v <= last), v, rows["never"])
 
     p10, p50, p90 = ys("chain_year_p10"), ys("chain_year_p50"), ys("chain_year_p90")
-    ax.vlines(x, p10, p90, color=OK_COLOR, linewidth=8, alpha=0.35, label="P10-P90 of draws")
-    ax.plot(x, p50, marker="o", markersize=8, color=OK_COLOR, label="P50", zorder=3)
+    ax.vlines(x, p10, p90, color=OK_COLOR, linewidth=8, alpha=0.35, label="planned: P10-P90")
+    ax.plot(x, p50, marker="o", markersize=8, color=OK_COLOR, label="planned: P50", zorder=3)
+    if "earliest_chain_year_p50" in pct:
+        dx = 0.015 * (float(np.nanmax(x)) - float(np.nanmin(x)) or 1.0)
+        e10, e50, e90 = (ys(f"earliest_chain_year_p{q}") for q in (10, 50, 90))
+        ax.vlines(
+            x + dx,
+            e10,
+            e90,
+            color=EARLY_COLOR,
+            linewidth=8,
+            alpha=0.35,
+            label="earliest possible: P10-P90",
+        )
+        ax.plot(
+            x + dx,
+            e50,
+            marker="s",
+            markersize=7,
+            linestyle="none",
+            color=EARLY_COLOR,
+            label="earliest possible: P50",
+            zorder=3,
+        )
     for xi, yi, share in zip(x, p90, pct["never_share"], strict=True):
         if share > 0:
             ax.annotate(
@@ -202,7 +226,33 @@ def band_figure(pct: pd.DataFrame, years: Sequence[int]) -> Any:
         ax.set_xticks([0], ["the scenario's budget"])
         ax.set_xlabel("Budget (USD bn per year, as in the scenario)")
     ax.set_ylabel(YEAR_AXIS)
-    ax.set_title(f"Chain independence year over {int(pct['draws'].sum())} Monte Carlo draws")
+    ax.set_title(f"Chain independence year over {int(pct['draws'].max())} Monte Carlo draws per budget")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+def dependence_band_figure(pct: pd.DataFrame) -> Any:
+    """Per budget the P10-P90 range of dependence-years (a bar) and its P50 (a marker), from
+    zero up."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    swept = pct["budget_usd_bn"].notna().any()
+    x = pct["budget_usd_bn"].astype(float).to_numpy() if swept else np.zeros(len(pct))
+    p10, p50, p90 = (pct[f"dependence_years_p{q}"].astype(float).to_numpy() for q in (10, 50, 90))
+    ax.vlines(x, p10, p90, color=OK_COLOR, linewidth=8, alpha=0.35, label="P10-P90 of draws")
+    ax.plot(x, p50, marker="o", markersize=8, color=OK_COLOR, label="P50", zorder=3)
+    top = float(np.nanmax(p90)) if np.isfinite(p90).any() else 1.0
+    ax.set_ylim(0.0, top * 1.12 if top > 0 else 1.0)
+    if swept:
+        _budget_xlim(ax, x)
+        ax.set_xlabel(BUDGET_AXIS)
+    else:
+        ax.set_xlim(-1, 1)
+        ax.set_xticks([0], ["the scenario's budget"])
+        ax.set_xlabel("Budget (USD bn per year, as in the scenario)")
+    ax.set_ylabel("Dependence-years (years; sum of yearly dependence)")
+    ax.set_title(f"Dependence on the rival over {int(pct['draws'].max())} Monte Carlo draws per budget")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=8)
     return fig
@@ -255,6 +305,11 @@ def figures(
             )
     if percentiles is not None and len(percentiles):
         figs["mc_band.png"] = band_figure(percentiles, years)
+        if (
+            "dependence_years_p50" in percentiles
+            and percentiles["dependence_years_p50"].notna().any()
+        ):
+            figs["mc_dependence_band.png"] = dependence_band_figure(percentiles)
     return figs, why
 
 

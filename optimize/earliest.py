@@ -2,8 +2,9 @@
 
 "Independent from year y" means: from y to the horizon's end, ``share`` of the bloc's demand for
 the commodity (for the chain: of every critical commodity at once) is servable in the cutoff
-state, within the scenario's budgets, lead times and build limits. Feasibility is monotone in y
-(a later start asks for a subset of the rows), so a binary search over the horizon finds it.
+state from capacity (stock draws switched off: a stockpile bridges a cutoff, it does not end
+the dependence), within the scenario's budgets, lead times and build limits. Feasibility is
+monotone in y (a later start asks for a subset of the rows), so a binary search finds it.
 
 Everything runs on two compiled models and moves only bounds:
 
@@ -73,6 +74,21 @@ class SearchModel:
         lp = s.highs.getLp()
         self.budget_hi = np.asarray(lp.row_upper_, dtype=float)[self.budget_rows]
         self.build_hi = np.asarray(lp.col_upper_, dtype=float)[self.build_cols]
+        # independence is capacity: a stockpile bridges a cutoff (it counts in the exposure
+        # term), it does not end the dependence, so the search draws no stock
+        draws = getattr(m, "cut_draw", None)
+        self.draw_cols = np.array(
+            sorted(
+                col_of[id(v)]
+                for v in (draws.values() if draws is not None else [])
+                if id(v) in col_of
+            ),
+            dtype=np.int32,
+        )
+        self.draw_hi = np.asarray(lp.col_upper_, dtype=float)[self.draw_cols]
+        if len(self.draw_cols):
+            n = len(self.draw_cols)
+            s.highs.changeColsBounds(n, self.draw_cols, np.zeros(n), np.zeros(n))
         self.commodities = sorted({c for c, _ in self.rows})
 
     @classmethod
@@ -93,6 +109,9 @@ class SearchModel:
         idx, lo, hi = self._rows0
         if len(idx):
             self.solved.highs.changeRowsBounds(len(idx), idx, lo, hi)
+        if len(self.draw_cols):
+            n = len(self.draw_cols)
+            self.solved.highs.changeColsBounds(n, self.draw_cols, np.zeros(n), self.draw_hi)
 
     def feasible(self, active: set[str], year: int) -> bool:
         """Can ``share`` of each active commodity's demand be servable from ``year`` on?"""

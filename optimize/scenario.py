@@ -220,7 +220,9 @@ class Exposure(_Strict):
     ``likelihood`` is p(t), a number for every year or a path ``{year: p}`` (linear between the
     listed years, flat before the first and after the last). ``value_lost`` overrides the
     dataset's ``commodities.cutoff_damage`` (USD per unit; where that is empty, the commodity's
-    value_unserved). ``commodities``: 'critical' or a list.
+    value_unserved). ``commodities``: 'critical' or a list. ``duration_years``: how long a
+    cutoff lasts once it starts; a stock drawn in the cutoff state is spread over it (at most
+    stock / duration a year), so a stockpile bridges a long cutoff only in part.
     """
 
     likelihood: float | dict[int, float] = Field(
@@ -228,6 +230,12 @@ class Exposure(_Strict):
     )
     value_lost: dict[str, float] = Field(default_factory=dict)
     commodities: Literal["critical"] | list[str] = CRITICAL
+    duration_years: float = Field(
+        default=1.0,
+        ge=1.0,
+        le=50.0,
+        description="How long a cutoff lasts once it starts: a stockpile is spread over it.",
+    )
     source: str = ""
 
     @model_validator(mode="after")

@@ -122,6 +122,7 @@ class ModelData:
     # stockpiles of the planner's regions: (region, commodity) -> opening, holding_cost,
     # max_stock, max_fill, max_release (None: no limit)
     stocks: dict[Key2, dict[str, float | None]] = field(default_factory=dict)
+    cut_duration: float = 1.0  # years a cutoff lasts: stock drawable per cutoff year = S / it
     # recycling: (region, scrap, year) -> scrap arising where a process can use it
     scrap: dict[Key3, float] = field(default_factory=dict)
     # by-product limits: (region, process, year) -> most activity the host stream allows
@@ -347,6 +348,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
         origin=origin,
         capital=capital,
         stocks=stockpiles(data, planner_set),
+        cut_duration=1.0 if sc.exposure is None else float(sc.exposure.duration_years),
         scrap=scrap_used(data, years, prod_keys, recipe),
         host_limit={k: v for k, v in data.host_limit(years).items() if k in set(prod_keys)},
         disposal={c: float(v) for c, v in data.commodities["disposal_cost"].items() if v > 0},

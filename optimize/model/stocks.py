@@ -10,11 +10,13 @@ For every stockpile (r, c) (stockpiles table, r in R_B) and year t, with S[r,c,y
 
 and for t in T_cut the stock held at the start of the year may be drawn in the cutoff state:
 
-    cut_draw[r,c,t] <= S[r,c,t-1]  (a column bound, opening, in the first year)
+    L * cut_draw[r,c,t] <= S[r,c,t-1]  (a column bound, opening / L, in the first year)
     cut_draw[r,c,t] <= max_release,  cutoff balance of (r,c,t): ... + cut_draw[r,c,t]
 
-The cutoff state of each year is its own hypothetical: a draw there does not deplete the stock
-of later years (time to survive, optimize/stocks.py, says how many years a stock covers).
+L is the exposure section's duration_years (1 without one): a cutoff lasts L years once it
+starts, so the stock is spread over them. The cutoff state of each year is its own
+hypothetical: a draw there does not deplete the stock of later years (time to survive,
+optimize/stocks.py, says how many years a stock covers).
 """
 
 from __future__ import annotations
@@ -55,11 +57,13 @@ def add_stocks(m: pyo.ConcreteModel, d: ModelData) -> None:
             m.cut_draw[r, c, t].setub(p["max_release"])
         if t == first:
             ub = m.cut_draw[r, c, t].ub
-            m.cut_draw[r, c, t].setub(p["opening"] if ub is None else min(ub, p["opening"]))
+            per_year = p["opening"] / d.cut_duration
+            m.cut_draw[r, c, t].setub(per_year if ub is None else min(ub, per_year))
         else:
             rows.append((r, c, t))
     m.cut_draw_limit = pyo.Constraint(
-        rows, rule=lambda m, r, c, t: m.cut_draw[r, c, t] <= m.stock[r, c, t - 1]
+        rows,
+        rule=lambda m, r, c, t: d.cut_duration * m.cut_draw[r, c, t] <= m.stock[r, c, t - 1],
     )
 
 
