@@ -173,6 +173,7 @@ def test_compare_table_fits_80_columns_with_distinct_headers(tmp_path):
     header = next(line for line in lines if line.split()[:1] == ["budget"])
     words = header.split()
     assert "…" not in out and len(words) == len(set(words))  # no cut, no repeated header
+    assert "no plan" in out  # the variant without a budget is infeasible and says so
 
 
 def test_a_race_file_works_where_a_plan_or_its_data_is_needed(tmp_path):

@@ -159,9 +159,9 @@ def compare(
             justify="left" if c in ("variant", "status") else "right",
             overflow="fold",
         )
-    for rec in df[cols].head(40).to_dict("records"):
-        planned = rec.get("status", "optimal") == "optimal"
-        t.add_row(*[_cell(c, v) if planned else _no_plan(c, v) for c, v in rec.items()])
+    for rec in df.head(40).to_dict("records"):
+        planned = rec.get("status", "optimal") == "optimal"  # status: read, not shown
+        t.add_row(*[_cell(c, rec[c]) if planned else _no_plan(c, rec[c]) for c in cols])
     out.print(t)
     notes = [h for c, h in TERMINAL_NOTES.items() if c in cols]
     out.print("[dim]" + "; ".join(notes) + "; every column in comparison.csv[/dim]")
@@ -239,6 +239,6 @@ def _cell(col: str, v: Any) -> str:
 
 def _no_plan(col: str, v: Any) -> str:
     """A variant without a plan: its inputs as given, 'no plan' for every result."""
-    if col in ("variant", "status", "budget_usd_bn", "draws"):
+    if col in ("variant", "status", "budget_usd_bn", "draws", "binding", "lead_time_multiplier"):
         return _cell(col, v)
     return "no plan"
