@@ -43,7 +43,14 @@ def write_comparison_report(
                 x=list(table["budget_usd_bn"]),
                 y=list(y.astype(float)),
                 mode="markers",
-                marker={"size": 11, "symbol": ["circle" if o else "x" for o in ok]},
+                marker={
+                    "size": 12,
+                    "symbol": ["circle" if o else "x" for o in ok],
+                    "color": [
+                        "#d62728" if not o else "#ff7f0e" if yy == never else "#1f77b4"
+                        for o, yy in zip(ok, y.astype(float), strict=True)
+                    ],
+                },
                 text=list(table["variant"]),
                 name="variants",
             )
@@ -51,7 +58,7 @@ def write_comparison_report(
         fig.update_layout(
             title="When the chain becomes independent, by budget",
             xaxis_title="budget (USD bn per year)",
-            yaxis_title="year the chain becomes independent",
+            yaxis_title="year the chain becomes independent (year)",
             yaxis={
                 "range": [years[0] - 0.5, never + 1.5],
                 "tickvals": [*range(years[0], years[-1] + 1, 3), never, never + 1],
