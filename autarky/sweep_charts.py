@@ -226,7 +226,8 @@ def band_figure(pct: pd.DataFrame, years: Sequence[int]) -> Any:
         ax.set_xticks([0], ["the scenario's budget"])
         ax.set_xlabel("Budget (USD bn per year, as in the scenario)")
     ax.set_ylabel(YEAR_AXIS)
-    ax.set_title(f"Chain independence year over {int(pct['draws'].max())} Monte Carlo draws per budget")
+    draws = int(pct["draws"].max())
+    ax.set_title(f"Chain independence year over {draws} Monte Carlo draws per budget")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=8)
     return fig
@@ -252,7 +253,8 @@ def dependence_band_figure(pct: pd.DataFrame) -> Any:
         ax.set_xticks([0], ["the scenario's budget"])
         ax.set_xlabel("Budget (USD bn per year, as in the scenario)")
     ax.set_ylabel("Dependence-years (years; sum of yearly dependence)")
-    ax.set_title(f"Dependence on the rival over {int(pct['draws'].max())} Monte Carlo draws per budget")
+    draws = int(pct["draws"].max())
+    ax.set_title(f"Dependence on the rival over {draws} Monte Carlo draws per budget")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=8)
     return fig
