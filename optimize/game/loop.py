@@ -6,7 +6,8 @@ expected intensity). Iteration k:
 1. Each side X re-plans with an exposure section whose cutoff likelihood is the rival's
    P_k(t, rival) (floored at ``likelihood_floor``), over the commodities the rival's measures
    name, so the plan *anticipates* the restriction: it prices p(t) V (D - served) and builds
-   where that pays (docs/model.md). The plan's own restrictions (hard bans in force) stay.
+   (or stocks, a stock spread over ``cutoff_duration_years``) where that pays
+   (docs/model.md). The plan's own restrictions (hard bans in force) stay.
    ``run_plan(..., earliest=False)``: the earliest-year search is not needed here.
 2. Read dependence (1 - cutoff share) and the stakes (``stakes``) off both plans, solve the game
    along the years (``regimes.solve_path``: equilibria, pins, concession, regimes) and take its
@@ -29,11 +30,13 @@ expected intensity). Iteration k:
    reported with the last change and gap.
 
 P_0 = 0 (no expected restriction). Plans are cached by the likelihood they price, so a
-recurring pattern costs no new solve.
+recurring pattern costs no new solve. The final iteration's two plans are solved once more
+with the earliest-year search (``earliest=True``), so the race reports both timelines.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 
@@ -134,6 +137,7 @@ def plan_scenario(race: Race, side: str, likelihood: pd.Series):
         likelihood={int(t): max(float(p), floor) for t, p in likelihood.items()},
         value_lost=dict(own.value_lost) if own is not None else {},
         commodities=exposed_commodities(race, side),
+        duration_years=race.params.cutoff_duration_years,
         source=f"game: probability that {RIVAL[side]} restricts, from the race's equilibria",
     )
     return base.model_copy(update={"exposure": exposure, "description": description,
@@ -149,7 +153,6 @@ def run_race(race: Race, progress: Progress = _noop) -> RaceResult:
     def plan(side: str, likelihood: pd.Series) -> PlanResult:
         key = (side, tuple(round(float(p), 9) for p in likelihood))
         if key not in cache:
-            progress(f"planning {side} (largest cutoff likelihood {likelihood.max():.2f})")
             cache[key] = run_plan(plan_scenario(race, side, likelihood), race.data[side],
                                   earliest=False)
         return cache[key]
@@ -161,7 +164,6 @@ def run_race(race: Race, progress: Progress = _noop) -> RaceResult:
                             for side in SIDES})
         dep.index.name = "year"
         stakes = stakes_from_plans(plans, race.data, measured, params, years)
-        progress(f"iteration {k}: solving the game")
         game = solve_path(params, dep, stakes, race.pins)
         own = {side: tuple(race.plans[side].restrictions) for side in SIDES}
         return Iteration(k, pattern, own, plans, dep, stakes, game,
@@ -176,13 +178,14 @@ def run_race(race: Race, progress: Progress = _noop) -> RaceResult:
         it = iterate(k, patterns[-1])
         iterations.append(it)
         if it.residual <= spec.tolerance:  # G_k = P_k: a fixed point, whatever the method
+            progress(f"iteration {k}: both plans and the game; a fixed point")
             changes.append(0.0)
             converged = True
             break
         nxt = update(spec.method, it.response, patterns[-1], k, spec.damping, spec.tolerance)
         change = float((nxt - patterns[-1]).abs().to_numpy().max(initial=0.0))
         changes.append(change)
-        progress(f"iteration {k}: largest change of p {change:.3g} (gap {it.residual:.3g})")
+        progress(f"iteration {k}: both plans and the game; largest change of p {change:.3g}")
         if spec.method == "fictitious" and change <= spec.tolerance:
             converged = True  # beliefs settled: P_k is the average of the responses so far
             break
@@ -194,7 +197,12 @@ def run_race(race: Race, progress: Progress = _noop) -> RaceResult:
             cycle = list(range(earlier[-1], k + 1))
             break
         patterns.append(nxt)
+    # the final plans once more with the earliest-year search, for the two timelines
     last = iterations[-1]
+    final = {side: run_plan(plan_scenario(race, side, last.pattern[RIVAL[side]]),
+                            race.data[side], earliest=True) for side in SIDES}
+    last = dataclasses.replace(last, plans=final)
+    iterations[-1] = last
     result = RaceResult(iterations, converged, cycle, last.game, last.plans[SIDES[0]],
                         last.plans[SIDES[1]], params, spec.method, changes, spec.tolerance)
     progress(result.verdict)

@@ -90,6 +90,7 @@ class GameParams:
     cn_tolerance: float = math.inf  # cumulative USD bn China bears in confrontation
     threshold: float = 0.95  # independent when cutoff share >= threshold (fraction)
     likelihood_floor: float = 0.0  # smallest cutoff likelihood a plan is given (fraction)
+    cutoff_duration_years: float = 1.0  # how long a restriction lasts once it starts (years)
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -268,6 +269,10 @@ def _check(p: GameParams) -> list[Problem]:
         if not (0.0 <= getattr(p, name) <= 1.0):
             out.append(Problem(where, f"{name} = {getattr(p, name)} outside [0, 1]",
                                "use a fraction", column=name))
+    if not (1.0 <= p.cutoff_duration_years <= 50.0):
+        out.append(Problem(where, f"cutoff_duration_years = {p.cutoff_duration_years} outside "
+                           "[1, 50]", "give the years a restriction lasts once it starts",
+                           column="cutoff_duration_years"))
     if not (0.0 < p.price_share <= 1.0):
         out.append(Problem(where, f"price_share = {p.price_share} outside (0, 1]",
                            "use the price as a share of value_unserved, e.g. 1/3",
