@@ -32,7 +32,7 @@ strategies. It does not bind once a side is independent (the bargaining position
 has changed), so a window or systemic decoupling can follow a concession.
 
 Pinned years (``game.pinned``: a truce, a known episode) are played as given; they are neither
-conceded nor counted toward tolerance unless the pinned play itself restricts.
+conceded nor counted toward any tolerance.
 """
 
 from __future__ import annotations
