@@ -511,34 +511,38 @@ def check_route_ties(
     def mf(v: object) -> float | None:
         return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
 
-    rows = [(int(row), rec) for row, rec in routes.iterrows()]
-    by_spec: dict[int, list[tuple[int, pd.Series]]] = {}
-    for row, rec in rows:
-        by_spec.setdefault(sum(rec[f] != WILDCARD for f in fields), []).append((row, rec))
+    # plain tuples, not pandas rows: the pairs below are many on an expanded routes table
+    Key = tuple[str, str, str]
+    by_spec: dict[int, list[tuple[int, Key, float, float | None]]] = {}
+    for rec in routes[[*fields, "cost", "max_flow"]].itertuples():
+        key: Key = (rec.exporter, rec.importer, rec.commodity)
+        entry = (int(rec.Index), key, float(rec.cost), mf(rec.max_flow))
+        by_spec.setdefault(sum(k != WILDCARD for k in key), []).append(entry)
 
     def overridden(e: str, i: str, c: str, spec: int) -> bool:
         """A more specific row covers the arc (e, i, c)."""
         return any(
-            rec[fields[0]] in (e, WILDCARD)
-            and rec[fields[1]] in (i, WILDCARD)
-            and rec[fields[2]] in (c, WILDCARD)
+            k[0] in (e, WILDCARD) and k[1] in (i, WILDCARD) and k[2] in (c, WILDCARD)
             for s, group in by_spec.items()
             if s > spec
-            for _, rec in group
+            for _, k, _, _ in group
         )
 
     reported: set[int] = set()
-    for group in by_spec.values():
-        for n, (row_a, a) in enumerate(group):
-            for row_b, b in group[n + 1 :]:
-                if row_b in reported or tuple(a[f] for f in fields) == tuple(b[f] for f in fields):
+    for spec, group in by_spec.items():
+        if spec == len(fields):
+            continue  # rows without wildcards share an arc only with the same key: duplicates
+        for n, (row_a, ka, cost_a, max_a) in enumerate(group):
+            for row_b, kb, cost_b, max_b in group[n + 1 :]:
+                if row_b in reported or ka == kb:
                     continue  # same key: reported as a duplicate
-                if (float(a["cost"]), mf(a["max_flow"])) == (float(b["cost"]), mf(b["max_flow"])):
+                if (cost_a, max_a) == (cost_b, max_b):
                     continue
-                exps = cover(a["exporter"], regions) & cover(b["exporter"], regions)
-                imps = cover(a["importer"], regions) & cover(b["importer"], regions)
-                coms = cover(a["commodity"], commodities) & cover(b["commodity"], commodities)
-                spec = sum(a[f] != WILDCARD for f in fields)
+                if not all(x == y or WILDCARD in (x, y) for x, y in zip(ka, kb, strict=True)):
+                    continue  # no arc in common
+                exps = cover(ka[0], regions) & cover(kb[0], regions)
+                imps = cover(ka[1], regions) & cover(kb[1], regions)
+                coms = cover(ka[2], commodities) & cover(kb[2], commodities)
                 arc = next(
                     (
                         (e, i, c)
