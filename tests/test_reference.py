@@ -20,6 +20,10 @@ Change log
   regions now keep their own supply and heavy rare earths need feed, so the chain and
   NdFeB/gallium never reach 95% by 2040 in baseline; China's plan (cn_semis) pays for
   unserved chips instead of importing the US bloc's whole fab output.
+- 2026-12-04: a cutoff lasts exposure.duration_years (2 in the shipped scenarios) and a stock
+  drawn in it is spread over them; stockpile fills paced at 10% of a year's use (baseline
+  3.200e12 -> 3.448e12, escalation 3.265e12 -> 3.719e12 with gallium reaching 95% in 2034,
+  cn_semis 11,302 -> 11,334 variables).
 """
 
 from __future__ import annotations
@@ -34,23 +38,23 @@ from optimize.solve import Status
 REFERENCE = {
     # scenario: (objective USD, variables, constraints, chain year, {commodity: year})
     "baseline": (
-        3_200_467_534_178.799,
+        3_447_736_488_514.498,
         25427,
         7551,
         None,
         {"ndfeb_magnet": None, "gallium": None, "ai_accelerator": 2025, "eda_software": 2025},
     ),
     "escalation": (
-        3_265_448_875_799.797,
+        3_718_601_354_670.867,
         25427,
         7607,
         None,
-        {"ndfeb_magnet": 2035, "smco_magnet": 2034, "gallium": None, "germanium": None},
+        {"ndfeb_magnet": 2035, "smco_magnet": 2034, "gallium": 2034, "germanium": None},
     ),
     "cn_semis": (
-        10_268_783_608_206.799,
-        11302,
-        4233,
+        10_268_818_052_384.488,
+        11334,
+        4217,
         None,
         {"eda_software": 2035, "advanced_chip": None, "ai_accelerator": 2037, "mature_chip": None},
     ),
