@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from autarky.cli import app
@@ -239,3 +241,36 @@ def test_the_default_input_workbook_validates_in_bounded_time(tmp_path):
     data = load_dataset(book)
     assert time.perf_counter() - t0 < 20
     assert len(data.routes) > 0
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(text=st.text(min_size=1, max_size=30))
+@example(text="a\u2028b\u2029c")
+@example(text="form\x0cfeed\x0bvt\x1c\x1d\x1e\x85")
+@example(text='"quoted",\r\nnext')
+def test_any_text_in_a_text_cell_keeps_the_rows_as_written(tmp_path_factory, text):
+    """Whatever a text cell holds (line and paragraph separators, form feeds, quotes, control
+    characters, any script), the table keeps its rows: the cell is read back as written
+    (stripped); only a blank name is refused. (str.splitlines used to cut a row at U+2028,
+    a form feed or U+0085 into a short row and a hidden one.)"""
+    import csv
+
+    folder = tmp_path_factory.mktemp("d") / "dataset"
+    shutil.copytree(TINY, folder)
+    path = folder / "regions.csv"
+    rows = list(csv.reader(path.open(newline="", encoding="utf-8")))
+    rows[1][rows[0].index("name")] = text
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    if not text.strip():
+        with pytest.raises(DataError, match="cell is empty"):
+            load_dataset(folder)
+        return
+    data = load_dataset(folder)  # any other text is a valid name
+    assert list(data.regions.index) == ["USA", "CHN", "MYS"]
+    assert data.regions.loc["USA", "name"] == text.strip()
