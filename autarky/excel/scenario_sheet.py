@@ -3,8 +3,8 @@
 Layout (written by :mod:`autarky.excel.template`): blocks separated by one blank row; a block
 is a title cell in column A, a header row, then data rows up to the next blank row. The
 ``scenario`` block holds ``key | value | about`` rows with dotted keys (``horizon.first``,
-``budget.total_usd_bn``); ``exposure``, ``game`` and ``sweep`` values are YAML text. The other blocks are
-small tables (targets, restrictions, budget_per_chain, value_unserved).
+``budget.total_usd_bn``); ``exposure``, ``game`` and ``sweep`` values are YAML text. The other
+blocks are small tables (targets, restrictions, budget_per_chain, value_unserved).
 
 Read as strictly as a scenario file, every problem located by key or block, row and column:
 
@@ -72,6 +72,9 @@ BLOCKS: dict[str, tuple[str, ...]] = {
     "budget_per_chain": ("chain", "per_year_usd_bn"),
     "value_unserved": ("commodity", "usd_per_unit"),
 }
+MAX_ROWS, MAX_COLUMNS = 10_000, 26
+"""Most rows and columns a Scenario sheet may reach (its blocks fit in a few dozen rows,
+columns A-G): a sheet beyond them is refused, not read cell by cell nor cut."""
 ROW = "_row"
 """Key of a block row's spreadsheet row number in :func:`read_blocks` output (not a header)."""
 _PASTE_VALUES = "replace it by its value (Copy, then Paste Special > Values)"
@@ -89,6 +92,7 @@ def read_input_workbook(path: Path | str) -> tuple[Dataset, Scenario]:
     an input workbook. The scenario's ``dataset`` is the workbook itself."""
     p = Path(path)
     data = load_dataset(p)  # also bounds every sheet's size (autarky.safety.check_sheets)
+    _check_extent(p)
     wb = load_workbook(p, read_only=True, data_only=False)
     try:
         if SCENARIO_SHEET not in wb.sheetnames:
@@ -99,13 +103,39 @@ def read_input_workbook(path: Path | str) -> tuple[Dataset, Scenario]:
                     "add the Scenario sheet (see the input template)",
                 )
             )
-        rows = [[_value(c) for c in r] for r in wb[SCENARIO_SHEET].iter_rows()]
+        cells = wb[SCENARIO_SHEET].iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS)
+        rows = [[_value(c) for c in r] for r in cells]
     finally:
         wb.close()
     where = f"{p.name}, sheet '{SCENARIO_SHEET}'"
     raw = scenario_dict(dict(read_blocks(rows)), where)
     raw["dataset"] = p.name
     return data, scenario_from_dict(raw, where=where, base_dir=str(p.parent))
+
+
+def _check_extent(p: Path) -> None:
+    """Refuse a Scenario sheet reaching beyond :data:`MAX_ROWS` rows or :data:`MAX_COLUMNS`
+    columns (read from its XML, as :func:`autarky.safety.check_sheets` does): nothing beyond
+    the part read may be silently ignored."""
+    import zipfile
+
+    from autarky.safety import sheet_extent, sheet_parts
+
+    with zipfile.ZipFile(p) as zf:
+        part = sheet_parts(zf).get(SCENARIO_SHEET)
+        if part is None or part not in zf.namelist():
+            return
+        rows, cols, ref = sheet_extent(zf.read(part))
+    if rows > MAX_ROWS or cols > MAX_COLUMNS:
+        raise InputError(
+            Problem(
+                f"{p.name}, sheet '{SCENARIO_SHEET}'",
+                f"cells reach {ref} (most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns)",
+                "a scenario fits in a few dozen rows: delete the rows and columns beyond its "
+                "blocks",
+            ),
+            title="invalid scenario",
+        )
 
 
 def _value(cell: Any) -> object:

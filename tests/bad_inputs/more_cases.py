@@ -289,6 +289,16 @@ def _scenario_sheet(h: SimpleNamespace) -> None:
         "refused as an alias bomb)",
     )
 
+    def far_row(ws: Any, rows: dict) -> None:
+        ws["B20000"] = "forgotten"
+
+    _sheet_case(
+        h,
+        "sheet_far_row",
+        far_row,
+        f"{sheet}: cells reach H20000 (most 10,000 rows and 26 columns) -- a scenario fits",
+    )
+
     def key_twice(ws: Any, rows: dict) -> None:
         ws.cell(rows["description"], 1).value = "name"
         ws.cell(rows["description"], 2).value = "again"
