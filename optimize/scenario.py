@@ -412,7 +412,7 @@ def validation_problems(
     an unknown key the nearest known key of the model it appeared in (from ``root`` down)."""
     root = root or Scenario
     out = []
-    for e in exc.errors():
+    for e in _without_union_branches(exc.errors()):
         loc = ".".join([*([prefix] if prefix else []), *(str(x) for x in e["loc"])])
         if e["type"] == "extra_forbidden":
             model = _model_at(e["loc"][:-1], root)
@@ -426,6 +426,60 @@ def validation_problems(
             value = e.get("input")
             shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
             out.append(Problem(where, f"key '{loc}' = {shown}: {e['msg']}", "correct the value"))
+    return out
+
+
+def _union_tag(part: object) -> bool:
+    """A location part naming a branch of a union (``float``, ``list[str]``,
+    ``literal['critical']``, ``MinOf``), not a key."""
+    return isinstance(part, str) and (
+        part in ("float", "int", "str", "bool", "dict", "list", "none")
+        or "[" in part
+        or part in _model_names(BaseModel)
+    )
+
+
+def _model_names(cls: type) -> set[str]:
+    """Names of every pydantic model class (a union branch that is a model is named so)."""
+    names = set()
+    for sub in cls.__subclasses__():
+        names.add(sub.__name__)
+        names |= _model_names(sub)
+    return names
+
+
+def _without_union_branches(errors: list[Any]) -> list[dict[str, Any]]:
+    """Pydantic reports a value that fits no branch of a union once per branch, the branch
+    named in the location. Keep the branch that got furthest into the value (a NaN inside a
+    likelihood path, not 'a path is not a number'), drop branch names from locations, and join
+    the messages of branches that failed at the same key ("Input should be 'critical' or
+    Input should be a valid list").
+
+    >>> _without_union_branches([
+    ...     {"loc": ("x", "float"), "msg": "a", "type": "t"},
+    ...     {"loc": ("x", "dict[int,float]", 2025), "msg": "b", "type": "t"},
+    ... ])
+    [{'loc': ('x', 2025), 'msg': 'b', 'type': 't'}]
+    """
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for e in errors:
+        loc = tuple(e["loc"])
+        first = next((i for i, part in enumerate(loc) if _union_tag(part)), len(loc))
+        clean = tuple(part for part in loc if not _union_tag(part))
+        groups.setdefault(loc[:first], []).append({**e, "loc": clean})
+    out: list[dict[str, Any]] = []
+    for group in groups.values():
+        deepest = max(len(e["loc"]) for e in group)
+        by_loc: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for e in group:
+            if len(e["loc"]) < deepest:
+                continue
+            if e["loc"] in by_loc:
+                kept = by_loc[e["loc"]]
+                kept["msg"] = f"{kept['msg']} or {e['msg']}"
+            else:
+                by_loc[e["loc"]] = dict(e)
+        out += by_loc.values()
     return out
 
 

@@ -184,6 +184,11 @@ def _scenarios(h: SimpleNamespace) -> None:
             "scenario.yaml: key 'solver.time_limit_s' = inf: Input should be a finite number",
         ),
         (
+            "scenario_nan_in_likelihood_path",
+            "exposure: {likelihood: {2025: 0.1, 2030: .nan}}\n",
+            "scenario.yaml: key 'exposure.likelihood.2030' = nan: Input should be a finite number",
+        ),
+        (
             "scenario_threads_beyond_reason",
             "solver: {threads: 100000}\n",
             "scenario.yaml: key 'solver.threads' = 100000: Input should be less than or equal "
