@@ -192,7 +192,19 @@ def run_job(
         raise
     except OSError as exc:  # disk full, read-only, folder removed: the job is recorded failed
         raise OutputError(_written_path(exc, job.out_dir), exc) from None
+    except SystemExit:  # Ctrl-C or SIGTERM, recorded 'interrupted' by the guard: a job that
+        # did not finish keeps no plan.xlsx, even one written just before the signal
+        if _status_of(store, job) is JobStatus.INTERRUPTED:
+            (job.out_dir / "plan.xlsx").unlink(missing_ok=True)
+        raise
     return JobOutcome(job, False, summary, plan_path, result, race=race)
+
+
+def _status_of(store: JobStore, job: Job) -> JobStatus | None:
+    try:
+        return store.get(job.id).status
+    except Exception:  # the store cannot say: leave the files as they are
+        return None
 
 
 def _execute(
