@@ -531,8 +531,9 @@ def test_route_wildcards_expand_and_specific_rows_override(
 def test_equally_specific_route_rows_that_disagree_are_refused(
     tmp_path: Path, tiny_frames: Frames
 ) -> None:
-    add_row(tiny_frames, "routes", exporter="MYS", importer="*", commodity="ore", cost="8", trust="U")
-    add_row(tiny_frames, "routes", exporter="*", importer="USA", commodity="ore", cost="9", trust="U")
+    route = dict(commodity="ore", trust="U")
+    add_row(tiny_frames, "routes", exporter="MYS", importer="*", cost="8", **route)
+    add_row(tiny_frames, "routes", exporter="*", importer="USA", cost="9", **route)
     first = len(tiny_frames["routes"])  # spreadsheet rows of the two new rows: first, first + 1
     with pytest.raises(DataError) as err:
         load(tmp_path, tiny_frames)
@@ -541,7 +542,7 @@ def test_equally_specific_route_rows_that_disagree_are_refused(
     )
     assert "MYS -> USA, ore" in str(err.value)
     # a row naming all three fields settles the arc both cover
-    add_row(tiny_frames, "routes", exporter="MYS", importer="USA", commodity="ore", cost="7", trust="U")
+    add_row(tiny_frames, "routes", exporter="MYS", importer="USA", cost="7", **route)
     (tmp_path / "settled").mkdir()
     routes = load(tmp_path / "settled", tiny_frames).routes
     assert routes.loc[("MYS", "USA", "ore"), "cost"] == 7.0
