@@ -32,6 +32,10 @@ SUMMARY_KEYS = {
     "game_path",
     "diagnosis",
     "trust",
+    "cost_of_independence",
+    "independence",
+    "dependence_years",
+    "expected_cutoff_loss_usd_bn",
 }
 
 
