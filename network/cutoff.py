@@ -252,6 +252,13 @@ class CutoffLP:
             cost[n_p + n_f : n_p + n_f + n_s][mask] = 1.0 / total if total > 0 else 0.0
         if total <= 0:
             return float("nan")
+        return self._share(dem, floor, upper, cost)
+
+    def _share(
+        self, dem: np.ndarray, floor: np.ndarray | None, upper: np.ndarray, cost: np.ndarray
+    ) -> float:
+        """Solve with these column bounds and costs (maximising); the optimum, clipped to
+        [0, 1], is a share."""
         h = self._instance(dem)
         self._set_floor(h, floor)
         idx = np.arange(len(upper), dtype=np.int32)
@@ -281,15 +288,7 @@ class CutoffLP:
         upper = np.concatenate([usable, self.flow_ub, dem, [0.0]])
         cost = np.zeros(n_p + n_f + n_s + 1)
         cost[n_p + n_f : n_p + n_f + n_s] = weight
-        h = self._instance(dem)
-        self._set_floor(h, floor)
-        idx = np.arange(len(upper), dtype=np.int32)
-        h.changeColsBounds(len(upper), idx, np.zeros(len(upper)), upper)
-        h.changeColsCost(len(cost), idx, cost)
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # pragma: no cover
-            raise RuntimeError(f"cutoff LP failed: {h.modelStatusToString(h.getModelStatus())}")
-        return min(1.0, max(0.0, h.getInfo().objective_function_value))
+        return self._share(dem, floor, upper, cost)
 
     def _set_floor(self, h: highspy.Highs, floor: np.ndarray | None) -> None:
         n_rows = self.a.shape[0]

@@ -493,8 +493,9 @@ class SweepModel:
                     )
                     / k
                 )
-        years = self.timeline.years(x, val["demand"])
-        deps = self.timeline.dependence(x, val["demand"])
+        usable, dem_arrays = self.timeline.arrays(x, val["demand"])
+        years = self.timeline.years(usable, dem_arrays)
+        deps = self.timeline.dependence(usable, dem_arrays)
         dem = val["demand"]
         loss = float(sum(w * (dem[k] - x[j]) for k, w, j in self._exposed()))
         const = self.const0 + sum(w * dem[k] for k, w, _j in self._exposed())
@@ -682,19 +683,24 @@ class _Timeline:
         self.threshold = sc.threshold
         self.planner = set(d.planner_regions)
 
-    def years(self, x: np.ndarray, demand: dict) -> dict[str, int | None]:
+    def arrays(self, x: np.ndarray, demand: dict) -> tuple[dict, dict]:
+        """By year: capacity usable in the cutoff under the solution ``x``, and the bloc's
+        demand aligned with the cutoff LP's served entries (shared by years and dependence)."""
         usable, dem = {}, {}
         for t in self.year_list:
             cap = self.fixed[t].copy()
             p, j = self.new[t]
             np.add.at(cap, p, x[j])
             usable[t] = self._usable(t, cap)
-            arr = np.zeros(len(self.served_pos))
-            dem[t] = arr
+            dem[t] = np.zeros(len(self.served_pos))
         for (r, c, t), q in demand.items():
             i = self.served_pos.get((r, c))
             if i is not None and t in dem:
                 dem[t][i] = q
+        return usable, dem
+
+    def years(self, usable: dict, dem: dict) -> dict[str, int | None]:
+        """Self-sufficiency years on :meth:`arrays`."""
         out: dict[str, int | None] = {}
         # the chain first: where every critical commodity is served at a common share >= the
         # threshold, each one alone is too, so a commodity's scan starts below the chain year
@@ -721,40 +727,15 @@ class _Timeline:
         usable = np.minimum(cap, self.lp.host_caps(t)) * self.share
         return np.where(np.isnan(own), usable, own)
 
-    def dependence(self, x: np.ndarray, demand: dict) -> list[float]:
-        """The chain's dependence in every year with critical demand: 1 - the largest mean
-        share of its critical commodities servable at once (CutoffLP.solve_mean; as
-        optimize.independence.dependence_years)."""
-        dem = {t: np.zeros(len(self.served_pos)) for t in self.year_list}
-        for (r, c, t), q in demand.items():
-            i = self.served_pos.get((r, c))
-            if i is not None and t in dem:
-                dem[t][i] = q
+    def dependence(self, usable: dict, dem: dict) -> list[float]:
+        """The chain's dependence in every year with critical demand, on :meth:`arrays`:
+        1 - the largest mean share of its critical commodities servable at once
+        (CutoffLP.solve_mean; as optimize.independence.dependence_years)."""
         out = []
         for t in self.year_list:
-            cap = self.fixed[t].copy()
-            p, j = self.new[t]
-            np.add.at(cap, p, x[j])
-            s_ = self.lp.solve_mean(self._usable(t, cap), dem[t], self.floor[t])
+            s_ = self.lp.solve_mean(usable[t], dem[t], self.floor[t])
             if s_ == s_:
                 out.append(1.0 - s_)
-        return out
-
-    def chain_shares(self, x: np.ndarray, demand: dict) -> list[float]:
-        """The chain-wide (weakest-link) cutoff share of every year with critical demand."""
-        dem = {t: np.zeros(len(self.served_pos)) for t in self.year_list}
-        for (r, c, t), q in demand.items():
-            i = self.served_pos.get((r, c))
-            if i is not None and t in dem:
-                dem[t][i] = q
-        out = []
-        for t in self.year_list:
-            cap = self.fixed[t].copy()
-            p, j = self.new[t]
-            np.add.at(cap, p, x[j])
-            s_ = self.lp.solve_arrays(self._usable(t, cap), dem[t], None, self.floor[t])
-            if s_ == s_:
-                out.append(float(s_))
         return out
 
     def _scan(
