@@ -218,6 +218,17 @@ def band_figure(pct: pd.DataFrame, years: Sequence[int]) -> Any:
                 fontsize=8,
                 color=NEVER_COLOR,
             )
+    _percentile_xaxis(ax, x, swept)
+    ax.set_ylabel(YEAR_AXIS)
+    draws = int(pct["draws"].max())
+    ax.set_title(f"Chain independence year over {draws} Monte Carlo draws per budget")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+def _percentile_xaxis(ax: Any, x: np.ndarray, swept: bool) -> None:
+    """The budget axis of a percentile chart; one tick for the scenario's own budget."""
     if swept:
         _budget_xlim(ax, x)
         ax.set_xlabel(BUDGET_AXIS)
@@ -225,12 +236,6 @@ def band_figure(pct: pd.DataFrame, years: Sequence[int]) -> Any:
         ax.set_xlim(-1, 1)
         ax.set_xticks([0], ["the scenario's budget"])
         ax.set_xlabel("Budget (USD bn per year, as in the scenario)")
-    ax.set_ylabel(YEAR_AXIS)
-    draws = int(pct["draws"].max())
-    ax.set_title(f"Chain independence year over {draws} Monte Carlo draws per budget")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower left", fontsize=8)
-    return fig
 
 
 def dependence_band_figure(pct: pd.DataFrame) -> Any:
@@ -245,13 +250,7 @@ def dependence_band_figure(pct: pd.DataFrame) -> Any:
     ax.plot(x, p50, marker="o", markersize=8, color=OK_COLOR, label="P50", zorder=3)
     top = float(np.nanmax(p90)) if np.isfinite(p90).any() else 1.0
     ax.set_ylim(0.0, top * 1.12 if top > 0 else 1.0)
-    if swept:
-        _budget_xlim(ax, x)
-        ax.set_xlabel(BUDGET_AXIS)
-    else:
-        ax.set_xlim(-1, 1)
-        ax.set_xticks([0], ["the scenario's budget"])
-        ax.set_xlabel("Budget (USD bn per year, as in the scenario)")
+    _percentile_xaxis(ax, x, swept)
     ax.set_ylabel("Dependence-years (years; sum of yearly dependence)")
     draws = int(pct["draws"].max())
     ax.set_title(f"Dependence on the rival over {draws} Monte Carlo draws per budget")
