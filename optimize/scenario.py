@@ -147,7 +147,7 @@ MAX_USD_BN = 1e6
 MAX_USD_PER_UNIT = 1e15
 MAX_THREADS = 1024
 """Most solver threads a scenario may ask for; the solver also never gets more than the
-machine has (:func:`optimize.solve.solver_threads`)."""
+machine has (:func:`optimize.plan.solve.solver_threads`)."""
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 UsdBn = Annotated[float, Field(ge=0, le=MAX_USD_BN)]
 UsdPerUnit = Annotated[float, Field(ge=0, le=MAX_USD_PER_UNIT)]
@@ -288,7 +288,7 @@ class AddedProject(_Strict):
 
 
 class Projects(_Strict):
-    """How the dataset's projects count (optimize/projects.py): committed ones are firm
+    """How the dataset's projects count (optimize/plan/projects.py): committed ones are firm
     capacity; ``announced`` ones are an option the plan may take at the capacity row's capex
     ('option', the default), firm ('firm') or left out ('ignore'); never free capacity unless
     the scenario says so. ``firm`` names announced projects this scenario treats as committed;

@@ -36,10 +36,10 @@ from network.cutoff import CHAIN, CutoffLP, availability
 from network.dataset import Dataset
 from network.ranges import lead_times_at
 from network.reserve import ReserveLP
-from optimize.model import build_model
+from optimize.plan.model import build_model
+from optimize.plan.sets import ModelData, build_model_data
+from optimize.plan.solve import INF, Solved, Status, compile_and_solve
 from optimize.scenario import CRITICAL, Restriction, Scenario, Target
-from optimize.sets import ModelData, build_model_data
-from optimize.solve import INF, Solved, Status, compile_and_solve
 from optimize.uncertain import with_levels
 
 BN = 1e9
@@ -135,7 +135,7 @@ def budget_mode(sc: Scenario) -> str:
 
 def target_shares(sc: Scenario, data: Dataset, target_year: int | None) -> dict:
     """(commodity, year) -> required share, with every target starting in ``target_year`` if
-    given (as optimize.sets.build_model_data reads the targets)."""
+    given (as optimize.plan.sets.build_model_data reads the targets)."""
     out: dict[tuple[str, int], float] = {}
     for tg in sc.targets:
         start = tg.from_year if target_year is None else target_year
@@ -223,7 +223,11 @@ class SweepModel:
         cap["lead_time"] = list(st.leads)
         data_b = dataclasses.replace(data, capacity=cap)
         data_b, sc = with_levels(
-            data_b, sc, st.build_limit_multiplier, st.damage, st.neutral_share  # type: ignore[arg-type]
+            data_b,
+            sc,
+            st.build_limit_multiplier,
+            st.damage,
+            st.neutral_share,  # type: ignore[arg-type]
         )
         self.data_b = data_b
         restrictions = (
@@ -519,7 +523,7 @@ class SweepModel:
 
     def _free(self, row: dict[str, Any]) -> dict[str, Any]:
         """The free plan (no targets, no exposure) on this model: the cost of independence
-        is the variant's system cost minus the free plan's (optimize/independence.py)."""
+        is the variant's system cost minus the free plan's (optimize/plan/independence.py)."""
         h = self.solved.highs
         n_t, n_e = len(self.target_idx), len(self.exp_idx)
         if not n_t and not n_e:
@@ -643,7 +647,7 @@ class SweepModel:
 class _Timeline:
     """Self-sufficiency years of a solved plan: per critical commodity and chain-wide, the first
     year from which the cutoff share of the plan's capacity stays >= the threshold (as
-    optimize.results.timeline_from_cutoff), found by scanning back from the horizon's end."""
+    optimize.plan.results.timeline_from_cutoff), found by scanning back from the horizon's end."""
 
     def __init__(self, data: Dataset, sc: Scenario, d: ModelData, col_of: dict, m: Any):
         self.lp = CutoffLP.build(data, sc.planner, set(data.regions_of(sc.rival)))
@@ -730,7 +734,7 @@ class _Timeline:
     def dependence(self, usable: dict, dem: dict) -> list[float]:
         """The chain's dependence in every year with critical demand, on :meth:`arrays`:
         1 - the largest mean share of its critical commodities servable at once
-        (CutoffLP.solve_mean; as optimize.independence.dependence_years)."""
+        (CutoffLP.solve_mean; as optimize.plan.independence.dependence_years)."""
         out = []
         for t in self.year_list:
             s_ = self.lp.solve_mean(usable[t], dem[t], self.floor[t])

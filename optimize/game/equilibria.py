@@ -57,8 +57,9 @@ class Equilibrium:
         text = f"{strategy_text(self.us, us_labels)} / {strategy_text(self.cn, cn_labels)}"
         return text if self.pure else f"mixed: {text}"
 
-    def expected_intensity(self, us_intensity: Sequence[float],
-                           cn_intensity: Sequence[float]) -> tuple[float, float]:
+    def expected_intensity(
+        self, us_intensity: Sequence[float], cn_intensity: Sequence[float]
+    ) -> tuple[float, float]:
         """Expected restriction intensity of each side under this equilibrium."""
         return float(self.us @ np.asarray(us_intensity)), float(self.cn @ np.asarray(cn_intensity))
 
@@ -75,8 +76,9 @@ def strategy_text(p: np.ndarray, labels: Sequence[str]) -> str:
     return ", ".join(f"{labels[k]} {p[k]:.2f}" for k in support)
 
 
-def is_equilibrium(a: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray,
-                   tol: float = 1e-7) -> bool:
+def is_equilibrium(
+    a: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray, tol: float = 1e-7
+) -> bool:
     """Whether (x, y) are probability vectors and mutual best responses within ``tol``.
 
     ``tol`` is relative to the payoff range of each matrix (absolute on probabilities).
@@ -94,8 +96,10 @@ def is_equilibrium(a: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray,
     scale_a = max(float(np.ptp(a)), 1.0)
     scale_b = max(float(np.ptp(b)), 1.0)
     row_values, col_values = a @ y, x @ b
-    return bool(x @ row_values >= row_values.max() - tol * scale_a
-                and col_values @ y >= col_values.max() - tol * scale_b)
+    return bool(
+        x @ row_values >= row_values.max() - tol * scale_a
+        and col_values @ y >= col_values.max() - tol * scale_b
+    )
 
 
 def equilibria(a: np.ndarray, b: np.ndarray) -> list[Equilibrium]:
@@ -119,12 +123,17 @@ def equilibria(a: np.ndarray, b: np.ndarray) -> list[Equilibrium]:
         if x is not None and y is not None and is_equilibrium(a, b, x, y):
             found.append(np.r_[x, y])
     if not found:  # cannot happen for a finite game; a guard against a library fault
-        raise RuntimeError(f"Gambit returned no verified equilibrium for A={a.tolist()}, "
-                           f"B={b.tolist()}")
+        raise RuntimeError(
+            f"Gambit returned no verified equilibrium for A={a.tolist()}, B={b.tolist()}"
+        )
     m = a.shape[0]
     unique = _unique_rows(np.array(found), 1e-7)
-    eqs = [Equilibrium(_frozen(v[:m]), _frozen(v[m:]), float(v[:m] @ a @ v[m:]),
-                       float(v[:m] @ b @ v[m:])) for v in unique]
+    eqs = [
+        Equilibrium(
+            _frozen(v[:m]), _frozen(v[m:]), float(v[:m] @ a @ v[m:]), float(v[:m] @ b @ v[m:])
+        )
+        for v in unique
+    ]
     return sorted(eqs, key=_order)
 
 
@@ -198,8 +207,9 @@ def _deviation_product(a: np.ndarray, b: np.ndarray, e: Equilibrium, f: Equilibr
     return float((a[i, j] - a[k, j]) * (b[i, j] - b[i, l_]))
 
 
-def select(eqs: Sequence[Equilibrium], a: np.ndarray | None = None,
-           b: np.ndarray | None = None) -> Equilibrium:
+def select(
+    eqs: Sequence[Equilibrium], a: np.ndarray | None = None, b: np.ndarray | None = None
+) -> Equilibrium:
     """Pick one equilibrium, deterministically, to drive the path.
 
     1. Payoff dominance: the equilibrium that weakly Pareto-dominates every other one (both
@@ -229,7 +239,8 @@ def select(eqs: Sequence[Equilibrium], a: np.ndarray | None = None,
         for e in pure:
             if len(pure) > 1 and all(
                 _deviation_product(a, b, e, f) > _deviation_product(a, b, f, e) + rtol
-                for f in pure if f is not e
+                for f in pure
+                if f is not e
             ):
                 return e
     return eqs[0]

@@ -50,7 +50,7 @@ from optimize.game.result import Iteration, RaceResult, likelihood_text
 from optimize.game.scenario import MinOf, Race
 from optimize.game.stakes import stakes_from_plans
 from optimize.plan import run_plan
-from optimize.results import PlanResult
+from optimize.plan.results import PlanResult
 from optimize.scenario import Exposure
 
 Year = int
@@ -71,14 +71,24 @@ def dependence_of(plan: PlanResult, how: str | MinOf, years: Sequence[Year]) -> 
     have = set(cutoff.index.get_level_values("commodity"))
     missing = [c for c in names if c not in have]
     if missing:
-        raise InputError(Problem(where, f"no cutoff share for {missing}: the planner "
-                                 f"{plan.scenario.planner} has no demand for them",
-                                 "choose commodities the planner demands in game.dependence"))
+        raise InputError(
+            Problem(
+                where,
+                f"no cutoff share for {missing}: the planner "
+                f"{plan.scenario.planner} has no demand for them",
+                "choose commodities the planner demands in game.dependence",
+            )
+        )
     shares = cutoff.loc[names].unstack("commodity").reindex(list(years))
     if shares.isna().any().any():
         gaps = sorted(int(y) for y in shares.index[shares.isna().any(axis=1)])
-        raise InputError(Problem(where, f"no cutoff share in years {gaps}",
-                                 "give the planner demand in every year of the race"))
+        raise InputError(
+            Problem(
+                where,
+                f"no cutoff share in years {gaps}",
+                "give the planner demand in every year of the race",
+            )
+        )
     dep = (1.0 - shares.min(axis=1)).clip(0.0, 1.0)
     dep.index = pd.Index([int(y) for y in dep.index], name="year")
     return dep.rename(plan.scenario.planner)
@@ -94,8 +104,14 @@ def snap(p: pd.DataFrame, tolerance: float) -> pd.DataFrame:
     return out.where((out - 1.0).abs() > tolerance, 1.0)
 
 
-def update(method: str, response: pd.DataFrame, pattern: pd.DataFrame, k: int, damping: float,
-           tolerance: float) -> pd.DataFrame:
+def update(
+    method: str,
+    response: pd.DataFrame,
+    pattern: pd.DataFrame,
+    k: int,
+    damping: float,
+    tolerance: float,
+) -> pd.DataFrame:
     """P_{k+1} from G_k and P_k (module docstring).
 
     >>> y = pd.Index([2025], name="year")
@@ -130,9 +146,11 @@ def plan_scenario(race: Race, side: str, likelihood: pd.Series):
     own = base.exposure
     floor = race.params.likelihood_floor
     bans = "; ".join(r.name or ", ".join(r.commodities) for r in base.restrictions) or "none"
-    description = (f"{side}-side plan of race '{race.scenario.name}' (from '{base.name}'): "
-                   f"priced {RIVAL[side]}'s restriction with likelihood "
-                   f"{likelihood_text(likelihood)} (from the game); hard restrictions: {bans}")
+    description = (
+        f"{side}-side plan of race '{race.scenario.name}' (from '{base.name}'): "
+        f"priced {RIVAL[side]}'s restriction with likelihood "
+        f"{likelihood_text(likelihood)} (from the game); hard restrictions: {bans}"
+    )
     exposure = Exposure(
         likelihood={int(t): max(float(p), floor) for t, p in likelihood.items()},
         value_lost=dict(own.value_lost) if own is not None else {},
@@ -140,8 +158,13 @@ def plan_scenario(race: Race, side: str, likelihood: pd.Series):
         duration_years=race.params.cutoff_duration_years,
         source=f"game: probability that {RIVAL[side]} restricts, from the race's equilibria",
     )
-    return base.model_copy(update={"exposure": exposure, "description": description,
-                                   "name": f"{race.scenario.name} {side} plan"})
+    return base.model_copy(
+        update={
+            "exposure": exposure,
+            "description": description,
+            "name": f"{race.scenario.name} {side} plan",
+        }
+    )
 
 
 def run_race(race: Race, progress: Progress = _noop) -> RaceResult:
@@ -153,21 +176,32 @@ def run_race(race: Race, progress: Progress = _noop) -> RaceResult:
     def plan(side: str, likelihood: pd.Series) -> PlanResult:
         key = (side, tuple(round(float(p), 9) for p in likelihood))
         if key not in cache:
-            cache[key] = run_plan(plan_scenario(race, side, likelihood), race.data[side],
-                                  earliest=False)
+            cache[key] = run_plan(
+                plan_scenario(race, side, likelihood), race.data[side], earliest=False
+            )
         return cache[key]
 
     def iterate(k: int, pattern: pd.DataFrame) -> Iteration:
         t0 = time.perf_counter()
         plans = {side: plan(side, pattern[RIVAL[side]]) for side in SIDES}
-        dep = pd.DataFrame({side: dependence_of(plans[side], spec.dependence_of(side), years)
-                            for side in SIDES})
+        dep = pd.DataFrame(
+            {side: dependence_of(plans[side], spec.dependence_of(side), years) for side in SIDES}
+        )
         dep.index.name = "year"
         stakes = stakes_from_plans(plans, race.data, measured, params, years)
         game = solve_path(params, dep, stakes, race.pins)
         own = {side: tuple(race.plans[side].restrictions) for side in SIDES}
-        return Iteration(k, pattern, own, plans, dep, stakes, game,
-                         game.restriction_probability(), time.perf_counter() - t0)
+        return Iteration(
+            k,
+            pattern,
+            own,
+            plans,
+            dep,
+            stakes,
+            game,
+            game.restriction_probability(),
+            time.perf_counter() - t0,
+        )
 
     pattern = pd.DataFrame(0.0, index=pd.Index(years, name="year"), columns=list(SIDES))
     patterns = [pattern]
@@ -191,19 +225,36 @@ def run_race(race: Race, progress: Progress = _noop) -> RaceResult:
             break
         if k == spec.max_iterations:
             break
-        earlier = [j for j in range(len(patterns) - 1)  # j = k would be a change <= tol
-                   if same_pattern(nxt, patterns[j], spec.tolerance)]
+        earlier = [
+            j
+            for j in range(len(patterns) - 1)  # j = k would be a change <= tol
+            if same_pattern(nxt, patterns[j], spec.tolerance)
+        ]
         if earlier:
             cycle = list(range(earlier[-1], k + 1))
             break
         patterns.append(nxt)
     # the final plans once more with the earliest-year search, for the two timelines
     last = iterations[-1]
-    final = {side: run_plan(plan_scenario(race, side, last.pattern[RIVAL[side]]),
-                            race.data[side], earliest=True) for side in SIDES}
+    final = {
+        side: run_plan(
+            plan_scenario(race, side, last.pattern[RIVAL[side]]), race.data[side], earliest=True
+        )
+        for side in SIDES
+    }
     last = dataclasses.replace(last, plans=final)
     iterations[-1] = last
-    result = RaceResult(iterations, converged, cycle, last.game, last.plans[SIDES[0]],
-                        last.plans[SIDES[1]], params, spec.method, changes, spec.tolerance)
+    result = RaceResult(
+        iterations,
+        converged,
+        cycle,
+        last.game,
+        last.plans[SIDES[0]],
+        last.plans[SIDES[1]],
+        params,
+        spec.method,
+        changes,
+        spec.tolerance,
+    )
     progress(result.verdict)
     return result

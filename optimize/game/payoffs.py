@@ -128,14 +128,20 @@ class GameParams:
             name = row.parameter.strip()
             if name not in names:
                 problems.append(
-                    Problem(where, f"unknown parameter '{name}'", f"use one of {names}", pos,
-                            "parameter")
+                    Problem(
+                        where,
+                        f"unknown parameter '{name}'",
+                        f"use one of {names}",
+                        pos,
+                        "parameter",
+                    )
                 )
                 continue
             if name in seen:
                 problems.append(
-                    Problem(where, f"parameter '{name}' given twice", "keep one row", pos,
-                            "parameter")
+                    Problem(
+                        where, f"parameter '{name}' given twice", "keep one row", pos, "parameter"
+                    )
                 )
                 continue
             seen.add(name)
@@ -145,14 +151,24 @@ class GameParams:
                     raise ValueError(row.value)
             except ValueError:
                 problems.append(
-                    Problem(where, f"value '{row.value}' is not a number", "write a number", pos,
-                            "value")
+                    Problem(
+                        where,
+                        f"value '{row.value}' is not a number",
+                        "write a number",
+                        pos,
+                        "value",
+                    )
                 )
                 continue
             if not row.source.strip():
                 problems.append(
-                    Problem(where, f"no source for '{name}'",
-                            "cite it or write 'assumption: <why>'", pos, "source")
+                    Problem(
+                        where,
+                        f"no source for '{name}'",
+                        "cite it or write 'assumption: <why>'",
+                        pos,
+                        "source",
+                    )
                 )
             sources[name] = row.source.strip()
         for name in names:
@@ -161,12 +177,11 @@ class GameParams:
         if problems:
             raise DataError(problems)
         try:
-            return cls(us_strategies=us_strategies, cn_strategies=cn_strategies,
-                       sources=sources, **values)
+            return cls(
+                us_strategies=us_strategies, cn_strategies=cn_strategies, sources=sources, **values
+            )
         except InputError as err:
-            raise DataError(
-                [dataclasses.replace(p, where=where) for p in err.problems]
-            ) from None
+            raise DataError([dataclasses.replace(p, where=where) for p in err.problems]) from None
 
     def with_overrides(self, **kw: object) -> GameParams:
         """A copy with some fields replaced; strategy sets may be given as ``{name: intensity}``.
@@ -179,8 +194,12 @@ class GameParams:
         unknown = sorted(set(kw) - known)
         if unknown:
             raise InputError(
-                [Problem("game parameters", f"unknown parameter '{k}'",
-                         f"use one of {sorted(known)}") for k in unknown],
+                [
+                    Problem(
+                        "game parameters", f"unknown parameter '{k}'", f"use one of {sorted(known)}"
+                    )
+                    for k in unknown
+                ],
                 title="invalid game parameters",
             )
         for key in ("us_strategies", "cn_strategies"):
@@ -249,38 +268,90 @@ def _check(p: GameParams) -> list[Problem]:
             out.append(Problem(where, f"{side} has no strategies", "give at least one", column=col))
         names = [s.name for s in strats]
         if len(set(names)) != len(names):
-            out.append(Problem(where, f"{side} strategy names repeat: {names}",
-                               "give each strategy its own name", column=col))
+            out.append(
+                Problem(
+                    where,
+                    f"{side} strategy names repeat: {names}",
+                    "give each strategy its own name",
+                    column=col,
+                )
+            )
         for s in strats:
             if not isinstance(s, Strategy):
-                out.append(Problem(where, f"{s!r} is not a Strategy", "use Strategy(name, "
-                                   "intensity) or a {name: intensity} mapping", column=col))
+                out.append(
+                    Problem(
+                        where,
+                        f"{s!r} is not a Strategy",
+                        "use Strategy(name, intensity) or a {name: intensity} mapping",
+                        column=col,
+                    )
+                )
             elif not (0.0 <= s.intensity <= 1.0) or not s.name:
-                out.append(Problem(where, f"{side} strategy {s!r} invalid",
-                                   "use a non-empty name and an intensity in [0, 1]", column=col))
-    nonneg = ("damage_multiplier", "export_loss_share", "parallel_chain_multiplier",
-              "escalation_cost", "discount_rate", "us_tolerance", "cn_tolerance")
+                out.append(
+                    Problem(
+                        where,
+                        f"{side} strategy {s!r} invalid",
+                        "use a non-empty name and an intensity in [0, 1]",
+                        column=col,
+                    )
+                )
+    nonneg = (
+        "damage_multiplier",
+        "export_loss_share",
+        "parallel_chain_multiplier",
+        "escalation_cost",
+        "discount_rate",
+        "us_tolerance",
+        "cn_tolerance",
+    )
     for name in nonneg:
         v = getattr(p, name)
         if not (v >= 0):  # also catches NaN
-            out.append(Problem(where, f"{name} = {v} is negative or not a number",
-                               "use a number >= 0", column=name))
+            out.append(
+                Problem(
+                    where,
+                    f"{name} = {v} is negative or not a number",
+                    "use a number >= 0",
+                    column=name,
+                )
+            )
     for name in ("rent_share", "likelihood_floor"):
         if not (0.0 <= getattr(p, name) <= 1.0):
-            out.append(Problem(where, f"{name} = {getattr(p, name)} outside [0, 1]",
-                               "use a fraction", column=name))
+            out.append(
+                Problem(
+                    where,
+                    f"{name} = {getattr(p, name)} outside [0, 1]",
+                    "use a fraction",
+                    column=name,
+                )
+            )
     if not (1.0 <= p.cutoff_duration_years <= 50.0):
-        out.append(Problem(where, f"cutoff_duration_years = {p.cutoff_duration_years} outside "
-                           "[1, 50]", "give the years a restriction lasts once it starts",
-                           column="cutoff_duration_years"))
+        out.append(
+            Problem(
+                where,
+                f"cutoff_duration_years = {p.cutoff_duration_years} outside [1, 50]",
+                "give the years a restriction lasts once it starts",
+                column="cutoff_duration_years",
+            )
+        )
     if not (0.0 < p.price_share <= 1.0):
-        out.append(Problem(where, f"price_share = {p.price_share} outside (0, 1]",
-                           "use the price as a share of value_unserved, e.g. 1/3",
-                           column="price_share"))
+        out.append(
+            Problem(
+                where,
+                f"price_share = {p.price_share} outside (0, 1]",
+                "use the price as a share of value_unserved, e.g. 1/3",
+                column="price_share",
+            )
+        )
     if not (0.0 < p.threshold <= 1.0):
-        out.append(Problem(where, f"threshold = {p.threshold} outside (0, 1]",
-                           "use the cutoff share that counts as self-sufficient, e.g. 0.95",
-                           column="threshold"))
+        out.append(
+            Problem(
+                where,
+                f"threshold = {p.threshold} outside (0, 1]",
+                "use the cutoff share that counts as self-sufficient, e.g. 0.95",
+                column="threshold",
+            )
+        )
     return out
 
 
@@ -324,9 +395,7 @@ def own_cost(params: GameParams, stakes: Stakes, q: float) -> float:
     return params.export_loss_share * q * stakes.exports_usd_bn
 
 
-def payoff_matrices(
-    params: GameParams, us: Stakes, cn: Stakes
-) -> tuple[np.ndarray, np.ndarray]:
+def payoff_matrices(params: GameParams, us: Stakes, cn: Stakes) -> tuple[np.ndarray, np.ndarray]:
     """The bimatrix (A, B) of one year, USD bn; rows = US strategies, columns = China's.
 
     ``us`` are the US side's stakes (what China's measures do to it), ``cn`` China's.
@@ -362,8 +431,12 @@ def payoff_parts(params: GameParams, us: Stakes, cn: Stakes) -> dict[str, float]
         q, mine = params.max_intensity(RIVAL[side]), params.max_intensity(side)
         key = side.lower()
         out[f"{key}_lost_supply"] = params.damage_multiplier * own.lost_supply(q)
-        out[f"{key}_parallel_chain"] = (params.damage_multiplier * params.parallel_chain_multiplier
-                                        * q * own.parallel_chain_usd_bn)
+        out[f"{key}_parallel_chain"] = (
+            params.damage_multiplier
+            * params.parallel_chain_multiplier
+            * q
+            * own.parallel_chain_usd_bn
+        )
         out[f"{key}_damage"] = damage(params, own, q)
         out[f"{key}_rent"] = params.rent_share * damage(params, other, mine)
         out[f"{key}_forgone_exports"] = own_cost(params, other, mine)

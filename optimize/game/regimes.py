@@ -62,9 +62,21 @@ Year = int
 
 INTENSITY_TOL = 1e-9  # expected intensity above this counts as restricting
 PATH_COLUMNS = (
-    "us_dependence", "cn_dependence", "us_independent", "cn_independent",
-    "us_strategy", "cn_strategy", "us_intensity", "cn_intensity", "pure",
-    "us_restriction_pays", "cn_restriction_pays", "regime", "leader", "conceded", "pinned",
+    "us_dependence",
+    "cn_dependence",
+    "us_independent",
+    "cn_independent",
+    "us_strategy",
+    "cn_strategy",
+    "us_intensity",
+    "cn_intensity",
+    "pure",
+    "us_restriction_pays",
+    "cn_restriction_pays",
+    "regime",
+    "leader",
+    "conceded",
+    "pinned",
 )
 
 
@@ -105,8 +117,10 @@ class Concession:
     tolerance: float  # USD bn
 
     def __str__(self) -> str:
-        return (f"{self.side} gives in in {self.year} (cumulative loss "
-                f"{self.cumulative_loss:,.1f} > tolerance {self.tolerance:,.1f} USD bn)")
+        return (
+            f"{self.side} gives in in {self.year} (cumulative loss "
+            f"{self.cumulative_loss:,.1f} > tolerance {self.tolerance:,.1f} USD bn)"
+        )
 
 
 @dataclass(frozen=True)
@@ -128,8 +142,9 @@ def discount_factor(rate: float, years: float) -> float:
     return float((1.0 + rate) ** -years)
 
 
-def regime_of(us_ind: bool, cn_ind: bool, us_int: float, cn_int: float, pure: bool,
-              pays: Mapping[str, bool]) -> tuple[Regime, str]:
+def regime_of(
+    us_ind: bool, cn_ind: bool, us_int: float, cn_int: float, pure: bool, pays: Mapping[str, bool]
+) -> tuple[Regime, str]:
     """Regime and leader ('' unless asymmetric decoupling) of one year (module docstring)."""
     if us_ind and cn_ind:
         return Regime.SYSTEMIC_DECOUPLING, ""
@@ -147,8 +162,9 @@ def regime_of(us_ind: bool, cn_ind: bool, us_int: float, cn_int: float, pure: bo
     return Regime.RETURN_TO_TRADE, ""
 
 
-def restriction_pays(a: np.ndarray, b: np.ndarray, params: GameParams, x: np.ndarray,
-                     y: np.ndarray) -> dict[str, bool]:
+def restriction_pays(
+    a: np.ndarray, b: np.ndarray, params: GameParams, x: np.ndarray, y: np.ndarray
+) -> dict[str, bool]:
     """Per side: its most intensive strategy earns strictly more than its least intensive one
     against the other side's play (x: US probabilities, y: China's)."""
     out = {}
@@ -190,7 +206,8 @@ def checked_dependence(dependence: pd.DataFrame) -> pd.DataFrame:
     where = "dependence path"
     problems = [
         Problem(where, f"column '{side}' missing", "give each bloc's dependence (1 - cutoff share)")
-        for side in SIDES if side not in dependence.columns
+        for side in SIDES
+        if side not in dependence.columns
     ]
     if problems:
         raise InputError(problems, title="invalid dependence path")
@@ -199,8 +216,14 @@ def checked_dependence(dependence: pd.DataFrame) -> pd.DataFrame:
         problems.append(Problem(where, "years repeat", "give one row per year"))
     for side in SIDES:
         for year in dep.index[~dep[side].between(-1e-9, 1 + 1e-9)]:
-            problems.append(Problem(where, f"{side} dependence {dep.at[year, side]} in {year} "
-                                    "outside [0, 1]", "use 1 - cutoff share", column=side))
+            problems.append(
+                Problem(
+                    where,
+                    f"{side} dependence {dep.at[year, side]} in {year} outside [0, 1]",
+                    "use 1 - cutoff share",
+                    column=side,
+                )
+            )
     if problems:
         raise InputError(problems, title="invalid dependence path")
     dep = dep.clip(0.0, 1.0).sort_index()
@@ -228,20 +251,25 @@ class GamePath:
     def restriction_probability(self) -> pd.DataFrame:
         """Per year and sender: the expected intensity of its play (for binary strategies the
         probability that it restricts). Columns 'US', 'CN'."""
-        frame = pd.DataFrame({side: self.path[f"{side.lower()}_intensity"].astype(float)
-                              for side in SIDES})
+        frame = pd.DataFrame(
+            {side: self.path[f"{side.lower()}_intensity"].astype(float) for side in SIDES}
+        )
         frame.index.name = "year"
         return frame
 
 
-def _trade_losses(a: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray, i0: int,
-                  j0: int) -> tuple[float, float]:
+def _trade_losses(
+    a: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray, i0: int, j0: int
+) -> tuple[float, float]:
     return max(a[i0, j0] - float(x @ a @ y), 0.0), max(b[i0, j0] - float(x @ b @ y), 0.0)
 
 
-def solve_path(params: GameParams, dependence: pd.DataFrame,
-               stakes: Mapping[str, Mapping[Year, Stakes]],
-               pins: tuple[Pin, ...] = ()) -> GamePath:
+def solve_path(
+    params: GameParams,
+    dependence: pd.DataFrame,
+    stakes: Mapping[str, Mapping[Year, Stakes]],
+    pins: tuple[Pin, ...] = (),
+) -> GamePath:
     """Solve, play and classify every year of ``dependence`` (index year, columns US, CN) with
     each side's ``stakes`` per year (module docstring)."""
     dep = checked_dependence(dependence)
@@ -294,9 +322,23 @@ def solve_path(params: GameParams, dependence: pd.DataFrame,
         pays = restriction_pays(a, b, params, x, y)
         ui, ci = float(x @ us_int), float(y @ cn_int)
         regime, leader = regime_of(us_ind, cn_ind, ui, ci, pure, pays)
-        rows[year] = (float(dep.at[year, US]), float(dep.at[year, CN]), us_ind, cn_ind,
-                      strategy_text(x, us_labels), strategy_text(y, cn_labels), ui, ci, pure,
-                      pays[US], pays[CN], regime, leader, conceded, year in pinned)
+        rows[year] = (
+            float(dep.at[year, US]),
+            float(dep.at[year, CN]),
+            us_ind,
+            cn_ind,
+            strategy_text(x, us_labels),
+            strategy_text(y, cn_labels),
+            ui,
+            ci,
+            pure,
+            pays[US],
+            pays[CN],
+            regime,
+            leader,
+            conceded,
+            year in pinned,
+        )
     table = pd.DataFrame.from_dict(rows, orient="index", columns=list(PATH_COLUMNS))
     table.index.name = "year"
     loss_frame = pd.DataFrame.from_dict(losses, orient="index", columns=list(SIDES))
@@ -304,14 +346,24 @@ def solve_path(params: GameParams, dependence: pd.DataFrame,
     part_frame = pd.DataFrame.from_dict(parts, orient="index")
     part_frame.index.name = "year"
     return GamePath(
-        matrices=matrices, equilibria=all_eqs, selected=selected, path=table, losses=loss_frame,
-        parts=part_frame, windows=tuple(strategic_windows(table)), main_window=main_window(table),
-        concession=concession, us_labels=us_labels, cn_labels=cn_labels, probabilities=played,
+        matrices=matrices,
+        equilibria=all_eqs,
+        selected=selected,
+        path=table,
+        losses=loss_frame,
+        parts=part_frame,
+        windows=tuple(strategic_windows(table)),
+        main_window=main_window(table),
+        concession=concession,
+        us_labels=us_labels,
+        cn_labels=cn_labels,
+        probabilities=played,
     )
 
 
-def sanction_effectiveness(params: GameParams, target_stakes: Mapping[Year, Stakes],
-                           sender: str) -> float:
+def sanction_effectiveness(
+    params: GameParams, target_stakes: Mapping[Year, Stakes], sender: str
+) -> float:
     """Discounted damage (USD bn) of the sender's full restriction on the target over the
     years: sum_t Dmg_target(s_max; t) / (1 + rate)^(t - t0), from the target plan's stakes."""
     if sender not in SIDES:
@@ -320,9 +372,24 @@ def sanction_effectiveness(params: GameParams, target_stakes: Mapping[Year, Stak
         return 0.0
     q = params.max_intensity(sender)
     t0 = min(target_stakes)
-    return float(sum(damage(params, st, q) * discount_factor(params.discount_rate, t - t0)
-                     for t, st in sorted(target_stakes.items())))
+    return float(
+        sum(
+            damage(params, st, q) * discount_factor(params.discount_rate, t - t0)
+            for t, st in sorted(target_stakes.items())
+        )
+    )
 
 
-__all__ = ["RIVAL", "Regime", "Window", "Concession", "Pin", "GamePath", "solve_path",
-           "regime_of", "strategic_windows", "main_window", "sanction_effectiveness"]
+__all__ = [
+    "RIVAL",
+    "Regime",
+    "Window",
+    "Concession",
+    "Pin",
+    "GamePath",
+    "solve_path",
+    "regime_of",
+    "strategic_windows",
+    "main_window",
+    "sanction_effectiveness",
+]

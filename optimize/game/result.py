@@ -16,7 +16,7 @@ import pandas as pd
 from network.cutoff import CHAIN as CHAIN_ROW
 from optimize.game.payoffs import CN, RIVAL, SIDES, US, GameParams, Stakes
 from optimize.game.regimes import GamePath, Window, sanction_effectiveness
-from optimize.results import PlanResult
+from optimize.plan.results import PlanResult
 from optimize.scenario import Restriction
 
 Year = int
@@ -57,12 +57,18 @@ class Iteration:
         """Plain-data view (JSON-ready) of this iteration."""
         return {
             "iteration": self.index,
-            "likelihood": {side: {int(y): round(float(p), 6)
-                                  for y, p in self.likelihood(side).items()} for side in SIDES},
+            "likelihood": {
+                side: {int(y): round(float(p), 6) for y, p in self.likelihood(side).items()}
+                for side in SIDES
+            },
             "restrictions": {
-                side: [r.model_dump(mode="json", include={"name", "commodities", "from_year",
-                                                          "to_year", "max_share"})
-                       for r in self.restrictions[side]]
+                side: [
+                    r.model_dump(
+                        mode="json",
+                        include={"name", "commodities", "from_year", "to_year", "max_share"},
+                    )
+                    for r in self.restrictions[side]
+                ]
                 for side in SIDES
             },
             "status": {side: self.plans[side].status.value for side in SIDES},
@@ -95,7 +101,8 @@ def timeline_dict(plan: PlanResult) -> dict[str, int | None]:
     """Commodity -> first year of lasting self-sufficiency (None if never); chain row left out."""
     return {
         str(c): None if pd.isna(y) else int(y)
-        for c, y in plan.timeline["year"].items() if c != CHAIN_ROW
+        for c, y in plan.timeline["year"].items()
+        if c != CHAIN_ROW
     }
 
 
@@ -112,8 +119,11 @@ def equilibria_text(game: GamePath) -> dict[int, list[str]]:
 
 
 def window_dict(w: Window | None) -> dict[str, Any] | None:
-    return None if w is None else {"leader": w.leader, "start": int(w.start),
-                                   "end": int(w.end), "years": int(w.years)}
+    return (
+        None
+        if w is None
+        else {"leader": w.leader, "start": int(w.start), "end": int(w.end), "years": int(w.years)}
+    )
 
 
 @dataclass(frozen=True)
@@ -153,13 +163,17 @@ class RaceResult:
         if self.converged and self.fixed_point:
             return f"fixed point at iteration {n} ({self.method})"
         if self.converged:
-            return (f"fictitious play settled at iteration {n}: largest change of p "
-                    f"{change:.3g}; the game's response still differs from the beliefs by up "
-                    f"to {gap:.3g} (an equilibrium in expectation)")
+            return (
+                f"fictitious play settled at iteration {n}: largest change of p "
+                f"{change:.3g}; the game's response still differs from the beliefs by up "
+                f"to {gap:.3g} (an equilibrium in expectation)"
+            )
         if self.cycle:
-            return (f"cycle: iterations {self.cycle} repeat ({self.method}); the last is shown")
-        return (f"no fixed point within {n} iterations ({self.method}): largest change of p "
-                f"{change:.3g}, gap {gap:.3g}; the last is shown")
+            return f"cycle: iterations {self.cycle} repeat ({self.method}); the last is shown"
+        return (
+            f"no fixed point within {n} iterations ({self.method}): largest change of p "
+            f"{change:.3g}, gap {gap:.3g}; the last is shown"
+        )
 
     @property
     def table(self) -> pd.DataFrame:
@@ -187,11 +201,21 @@ class RaceResult:
         """Per iteration: the largest change of p it led to (max |P_{k+1} - P_k|), the gap
         max |G_k - P_k|, both chain years, seconds."""
         changes = list(self.changes) + [float("nan")] * (len(self.iterations) - len(self.changes))
-        rows = [(it.index, changes[i], it.residual, it.chain_year[US], it.chain_year[CN],
-                 it.seconds) for i, it in enumerate(self.iterations)]
-        return pd.DataFrame(rows, columns=["iteration", "largest_change_of_p", "gap",
-                                           "us_chain_year", "cn_chain_year", "seconds"]
-                            ).set_index("iteration")
+        rows = [
+            (it.index, changes[i], it.residual, it.chain_year[US], it.chain_year[CN], it.seconds)
+            for i, it in enumerate(self.iterations)
+        ]
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "iteration",
+                "largest_change_of_p",
+                "gap",
+                "us_chain_year",
+                "cn_chain_year",
+                "seconds",
+            ],
+        ).set_index("iteration")
 
     def effectiveness(self) -> pd.DataFrame:
         """Sanction effectiveness against the target's speed, from the final plans: per sender,
@@ -202,12 +226,25 @@ class RaceResult:
         for sender in SIDES:
             target = RIVAL[sender]
             plan = self.final.plans[target]
-            rows.append((sender, target, sanction_effectiveness(
-                self.params, self.final.stakes[target], sender),
-                float(plan.dependence_years), plan.chain_year))
-        return pd.DataFrame(rows, columns=["sender", "target", "discounted_damage_usd_bn",
-                                           "target_dependence_years", "target_independent_from"]
-                            ).set_index("sender")
+            rows.append(
+                (
+                    sender,
+                    target,
+                    sanction_effectiveness(self.params, self.final.stakes[target], sender),
+                    float(plan.dependence_years),
+                    plan.chain_year,
+                )
+            )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "sender",
+                "target",
+                "discounted_damage_usd_bn",
+                "target_dependence_years",
+                "target_independent_from",
+            ],
+        ).set_index("sender")
 
     def summary_fields(self) -> dict[str, Any]:
         """The game's part of summary.json (see ``autarky.runner.summary_of``)."""
@@ -215,8 +252,12 @@ class RaceResult:
         return {
             "window": window_dict(self.window),
             "game_path": [
-                {"year": int(y), "us": str(r.us_strategy), "cn": str(r.cn_strategy),
-                 "regime": str(r.regime)}
+                {
+                    "year": int(y),
+                    "us": str(r.us_strategy),
+                    "cn": str(r.cn_strategy),
+                    "regime": str(r.regime),
+                }
                 for y, r in path.iterrows()
             ],
             "timeline": {US: timeline_dict(self.us_plan), CN: timeline_dict(self.cn_plan)},
@@ -238,33 +279,44 @@ class RaceResult:
             "largest_change_of_p": [round(float(v), 9) for v in self.changes],
             "gap": [round(it.residual, 9) for it in self.iterations],
             "equilibria": equilibria_text(self.game),
-            "payoff_parts_usd_bn": {int(y): {k: round(float(v), 6) for k, v in row.items()}
-                                    for y, row in parts.iterrows()},
+            "payoff_parts_usd_bn": {
+                int(y): {k: round(float(v), 6) for k, v in row.items()}
+                for y, row in parts.iterrows()
+            },
             "payoff_sources": payoff_sources(self.params),
             "effectiveness": [
-                {"sender": str(k), "target": str(r.target),
-                 "discounted_damage_usd_bn": round(float(r.discounted_damage_usd_bn), 6),
-                 "target_dependence_years": round(float(r.target_dependence_years), 6),
-                 "target_independent_from": None if r.target_independent_from is None
-                 else int(r.target_independent_from)}
-                for k, r in self.effectiveness().iterrows()],
-            "concession": None if c is None else {
-                "side": c.side, "year": int(c.year),
+                {
+                    "sender": str(k),
+                    "target": str(r.target),
+                    "discounted_damage_usd_bn": round(float(r.discounted_damage_usd_bn), 6),
+                    "target_dependence_years": round(float(r.target_dependence_years), 6),
+                    "target_independent_from": None
+                    if r.target_independent_from is None
+                    else int(r.target_independent_from),
+                }
+                for k, r in self.effectiveness().iterrows()
+            ],
+            "concession": None
+            if c is None
+            else {
+                "side": c.side,
+                "year": int(c.year),
                 "cumulative_loss_usd_bn": round(float(c.cumulative_loss), 6),
-                "tolerance_usd_bn": float(c.tolerance)},
+                "tolerance_usd_bn": float(c.tolerance),
+            },
             "iterations": [it.record() for it in self.iterations],
         }
 
 
 PART_SOURCES = {
     "lost_supply": "the target plan's exposure table: value_lost_usd_per_unit x (demand - "
-                   "served_in_cutoff), over the commodities the sender's measures name",
+    "served_in_cutoff), over the commodities the sender's measures name",
     "parallel_chain": "the target plan's cost of independence (discounted system cost against "
-                      "its free plan) as a yearly annuity",
+    "its free plan) as a yearly annuity",
     "damage": "lost supply + parallel chain, times damage_multiplier",
     "rent": "rent_share x the damage the side's measures do to its rival",
     "forgone_exports": "the side's exports of the measured commodities to the rival in the "
-                       "rival's plan flows, at price_share x value_unserved",
+    "rival's plan flows, at price_share x value_unserved",
     "escalation": "escalation_cost when both restrict fully",
 }
 

@@ -179,24 +179,39 @@ def load_race(path: str | Path) -> Race:
         try:
             plan = load_scenario(base / rel)
         except InputError as exc:
-            problems += [Problem(where, f"{key}: {p}", "fix the plan file or the path")
-                         for p in exc.problems]
+            problems += [
+                Problem(where, f"{key}: {p}", "fix the plan file or the path") for p in exc.problems
+            ]
             continue
         rival = CN if side == US else US
         if (plan.planner, plan.rival) != (side, rival):
-            problems.append(Problem(where, f"{key} '{rel}' plans {plan.planner} against "
-                                    f"{plan.rival}", f"give a plan with planner {side}, "
-                                    f"rival {rival}"))
+            problems.append(
+                Problem(
+                    where,
+                    f"{key} '{rel}' plans {plan.planner} against {plan.rival}",
+                    f"give a plan with planner {side}, rival {rival}",
+                )
+            )
         if not set(sc.years) <= set(plan.years):
-            problems.append(Problem(where, f"{key} '{rel}' horizon {plan.horizon.first}-"
-                                    f"{plan.horizon.last} does not cover the race horizon "
-                                    f"{sc.horizon.first}-{sc.horizon.last}",
-                                    "widen the plan's horizon or narrow the race's"))
+            problems.append(
+                Problem(
+                    where,
+                    f"{key} '{rel}' horizon {plan.horizon.first}-"
+                    f"{plan.horizon.last} does not cover the race horizon "
+                    f"{sc.horizon.first}-{sc.horizon.last}",
+                    "widen the plan's horizon or narrow the race's",
+                )
+            )
         plans[side] = plan
     payoffs = base / spec.payoffs
     if not payoffs.is_file():
-        problems.append(Problem(where, f"game.payoffs: no file {payoffs}",
-                                "give the payoff CSV, relative to the race file"))
+        problems.append(
+            Problem(
+                where,
+                f"game.payoffs: no file {payoffs}",
+                "give the payoff CSV, relative to the race file",
+            )
+        )
     if problems:
         raise InputError(problems, title="invalid race scenario")
     params = GameParams.from_csv(payoffs)
@@ -225,14 +240,20 @@ def _check_commodities(spec: GameSpec, data: dict[str, Dataset], where: str) -> 
         planner_data = data[side]
         known = set(planner_data.commodities.index)
         dep = spec.dependence_of(side)
-        named = [(f"game.dependence.{side}.min_of", c)
-                 for c in (dep.min_of if isinstance(dep, MinOf) else [])]
+        named = [
+            (f"game.dependence.{side}.min_of", c)
+            for c in (dep.min_of if isinstance(dep, MinOf) else [])
+        ]
         sender = CN if side == US else US  # the sender whose measures land on this plan
         for i, m in enumerate(spec.measures_of(sender)):
             named += [(f"game.measures.{sender}.{i}.commodities", c) for c in m.commodities]
-        problems += [Problem(where, f"{key}: unknown commodity '{c}'",
-                             "use a commodity id of the plan's dataset")
-                     for key, c in named if c not in known]
+        problems += [
+            Problem(
+                where, f"{key}: unknown commodity '{c}'", "use a commodity id of the plan's dataset"
+            )
+            for key, c in named
+            if c not in known
+        ]
     if problems:
         raise InputError(problems, title="invalid game section")
 
@@ -245,12 +266,20 @@ def _check_pins(spec: GameSpec, params: GameParams, sc: Scenario, where: str) ->
         for side, name in ((US, pin.US), (CN, pin.CN)):
             names = [s.name for s in params.strategies_of(side)]
             if name not in names:
-                problems.append(Problem(where, f"{key}.{side}: unknown strategy '{name}'",
-                                        f"use one of {names}"))
+                problems.append(
+                    Problem(
+                        where, f"{key}.{side}: unknown strategy '{name}'", f"use one of {names}"
+                    )
+                )
         years = pin.years(sc.horizon.last)
         if not years or years[0] < sc.horizon.first or years[-1] > sc.horizon.last:
-            problems.append(Problem(where, f"{key}: years {pin.from_year}-{pin.to_year} outside "
-                                    f"the race horizon {sc.horizon.first}-{sc.horizon.last}",
-                                    "pin years within the horizon, from_year <= to_year"))
+            problems.append(
+                Problem(
+                    where,
+                    f"{key}: years {pin.from_year}-{pin.to_year} outside "
+                    f"the race horizon {sc.horizon.first}-{sc.horizon.last}",
+                    "pin years within the horizon, from_year <= to_year",
+                )
+            )
     if problems:
         raise InputError(problems, title="invalid game section")

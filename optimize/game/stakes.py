@@ -25,7 +25,7 @@ import pandas as pd
 
 from network.dataset import Dataset
 from optimize.game.payoffs import BN, NO_STAKES, RIVAL, SIDES, GameParams, Stakes
-from optimize.results import PlanResult
+from optimize.plan.results import PlanResult
 
 Year = int
 
@@ -40,8 +40,9 @@ def measured(exposure: pd.DataFrame, named: Sequence[str]) -> list[str]:
     >>> measured(ex, ["b", "z"]), measured(ex, ["z"])
     (['b'], ['a', 'b'])
     """
-    have = list(dict.fromkeys(exposure.index.get_level_values("commodity"))) if len(
-        exposure) else []
+    have = (
+        list(dict.fromkeys(exposure.index.get_level_values("commodity"))) if len(exposure) else []
+    )
     named_set = set(named)
     hit = [c for c in have if c in named_set]
     return hit or have
@@ -66,12 +67,14 @@ def parallel_chain(plan: PlanResult) -> float:
     coi = getattr(plan, "cost_of_independence", None)
     if coi is None:
         return 0.0
-    return max(0.0, annuity(coi.discounted_usd_bn, plan.scenario.discount_rate,
-                            plan.scenario.years))
+    return max(
+        0.0, annuity(coi.discounted_usd_bn, plan.scenario.discount_rate, plan.scenario.years)
+    )
 
 
-def exports_by_year(plan: PlanResult, data: Dataset, commodities: Sequence[str],
-                    price_share: float) -> pd.Series:
+def exports_by_year(
+    plan: PlanResult, data: Dataset, commodities: Sequence[str], price_share: float
+) -> pd.Series:
     """USD bn per year: the rival's exports of ``commodities`` to the planner's bloc in the
     plan, at price_share x value_unserved."""
     sc = plan.scenario
@@ -81,9 +84,11 @@ def exports_by_year(plan: PlanResult, data: Dataset, commodities: Sequence[str],
     rival = set(data.regions_of(sc.rival))
     own = set(data.regions_of(sc.planner))
     idx = flows.index
-    keep = (idx.get_level_values("exporter").isin(rival)
-            & idx.get_level_values("importer").isin(own)
-            & idx.get_level_values("commodity").isin(list(commodities)))
+    keep = (
+        idx.get_level_values("exporter").isin(rival)
+        & idx.get_level_values("importer").isin(own)
+        & idx.get_level_values("commodity").isin(list(commodities))
+    )
     sel = flows[keep]
     if sel.empty:
         return pd.Series(dtype=float)
@@ -92,8 +97,9 @@ def exports_by_year(plan: PlanResult, data: Dataset, commodities: Sequence[str],
     return value.groupby(level="year").sum() / BN
 
 
-def stakes_of(plan: PlanResult, data: Dataset, named: Sequence[str], params: GameParams,
-              years: Sequence[Year]) -> dict[Year, Stakes]:
+def stakes_of(
+    plan: PlanResult, data: Dataset, named: Sequence[str], params: GameParams, years: Sequence[Year]
+) -> dict[Year, Stakes]:
     """The target's stakes per year from its plan, against the measures naming ``named``."""
     exposure = getattr(plan, "exposure", None)
     if exposure is None:
@@ -109,25 +115,33 @@ def stakes_of(plan: PlanResult, data: Dataset, named: Sequence[str], params: Gam
             want = pd.MultiIndex.from_product([exposed, [t]], names=["commodity", "year"])
             rows = exposure.reindex(want).dropna(subset=["demand"])
             out[t] = Stakes(
-                tuple(rows.index.get_level_values("commodity")), rows["demand"].to_numpy(float),
+                tuple(rows.index.get_level_values("commodity")),
+                rows["demand"].to_numpy(float),
                 rows["served_in_cutoff"].to_numpy(float),
-                rows["value_lost_usd_per_unit"].to_numpy(float), chain, fx,
+                rows["value_lost_usd_per_unit"].to_numpy(float),
+                chain,
+                fx,
             )
         else:
             out[t] = Stakes((), np.zeros(0), np.zeros(0), np.zeros(0), chain, fx)
     return out
 
 
-def stakes_from_plans(plans: Mapping[str, PlanResult], data: Mapping[str, Dataset],
-                      measures: Mapping[str, Sequence[str]], params: GameParams,
-                      years: Sequence[Year]) -> dict[str, dict[Year, Stakes]]:
+def stakes_from_plans(
+    plans: Mapping[str, PlanResult],
+    data: Mapping[str, Dataset],
+    measures: Mapping[str, Sequence[str]],
+    params: GameParams,
+    years: Sequence[Year],
+) -> dict[str, dict[Year, Stakes]]:
     """Side -> year -> its stakes. ``measures``: sender side -> commodities its measures name
     (those land on the rival's plan)."""
     out = {}
     for side in SIDES:
         if side in plans:
-            out[side] = stakes_of(plans[side], data[side], measures.get(RIVAL[side], ()),
-                                  params, years)
+            out[side] = stakes_of(
+                plans[side], data[side], measures.get(RIVAL[side], ()), params, years
+            )
         else:
             out[side] = dict.fromkeys(years, NO_STAKES)
     return out

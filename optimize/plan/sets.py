@@ -6,7 +6,7 @@ and whose importer uses it, demand that is positive. Everything here is plain Py
 tuples, dicts of floats) so that building the Pyomo model is a straight walk over lists.
 
 The nominal state serves the planner bloc's final demand after the others' own demand
-(optimize/others.py: what regions outside the bloc can serve themselves from supply outside
+(optimize/plan/others.py: what regions outside the bloc can serve themselves from supply outside
 the bloc comes first), and the rival's exports are capped by the scenario's restrictions. The
 cutoff state serves the bloc's targeted demand with the rival removed and other non-bloc
 regions at the neutral share (after their own demand).
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from network.cutoff import availability
 from network.dataset import Dataset
-from optimize.others import other_demand, others_in_cutoff, scrap_used, stockpiles
-from optimize.projects import firm_projects, option_spend, project_options, project_table
+from optimize.plan.others import other_demand, others_in_cutoff, scrap_used, stockpiles
+from optimize.plan.projects import firm_projects, option_spend, project_options, project_table
 from optimize.scenario import CRITICAL, Scenario
 
 Key2 = tuple[str, str]
@@ -110,7 +110,7 @@ class ModelData:
     exposure_weight: dict[Key3, float] = field(default_factory=dict)
     likelihood: dict[int, float] = field(default_factory=dict)  # p(t)
     value_lost: dict[str, float] = field(default_factory=dict)  # V(c), USD per unit
-    # others' own demand (optimize/others.py): nominal demand outside the bloc; in the cutoff
+    # others' own demand (optimize/plan/others.py): nominal demand outside the bloc; in the cutoff
     # state, neutral activity bounds and the own demand their balances must still serve
     other_demand: dict[Key3, float] = field(default_factory=dict)
     cut_usable: dict[Key3, float] = field(default_factory=dict)
@@ -169,7 +169,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
     existing = {k: float(v) for k, v in cap["existing"].items()}
 
     # fixed capacity: existing + firm projects online (full from their first year); announced
-    # projects are build options below (optimize/projects.py)
+    # projects are build options below (optimize/plan/projects.py)
     projects = project_table(data, sc)
     proj_by_key = firm_projects(projects)
     fixed_cap: dict[Key3, float] = {}
@@ -216,7 +216,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
     demand: dict[Key3, float] = {
         (r, c, int(t)): float(q) for (r, c, t), q in dem.items() if r in planner_set and q > 0
     }
-    others = other_demand(data, sc, fixed_cap, years)  # served first (optimize/others.py)
+    others = other_demand(data, sc, fixed_cap, years)  # served first (optimize/plan/others.py)
     penalty = {c: float(v) for c, v in data.commodities["value_unserved"].items()}
     penalty.update({c: float(v) for c, v in sc.value_unserved.items()})
 
@@ -225,7 +225,7 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
     uses: set[Key2] = {(r, c) for (r, c, _t) in demand} | {(r, c) for (r, c, _t) in others}
     for r, p, _t in prod_keys:
         uses.update((r, c) for c in recipe[p])
-    capital = data.capital  # inputs per unit of new capacity (optimize/model/capital.py)
+    capital = data.capital  # inputs per unit of new capacity (optimize/plan/model/capital.py)
     uses.update((r, c) for r, p, _tau in builds for c in capital.get(p, {}))
     uses.update(stockpiles(data, planner_set))  # a stock is filled from imports too
     arcs: list[Arc] = []

@@ -23,6 +23,7 @@ from optimize.scenario import Scenario
 
 Key3 = tuple[str, str, int]
 
+
 def other_demand(
     data: Dataset, sc: Scenario, fixed_cap: dict[Key3, float], years: list[int]
 ) -> dict[Key3, float]:

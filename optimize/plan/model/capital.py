@@ -16,7 +16,7 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
-from optimize.sets import Key3, ModelData
+from optimize.plan.sets import Key3, ModelData
 
 
 def capital_use(d: ModelData) -> dict[Key3, list[tuple[float, tuple[str, str, int]]]]:

@@ -28,11 +28,11 @@ import pandas as pd
 
 from network.cutoff import CHAIN
 from network.dataset import Dataset
-from optimize.model import build_model
-from optimize.model.targets import target_demand
+from optimize.plan.model import build_model
+from optimize.plan.model.targets import target_demand
+from optimize.plan.sets import ModelData, build_model_data
+from optimize.plan.solve import INF, Solved, Status, compile_and_solve
 from optimize.scenario import CRITICAL, Scenario, Target
-from optimize.sets import ModelData, build_model_data
-from optimize.solve import INF, Solved, Status, compile_and_solve
 
 Progress = Callable[[str], None]
 LIMITS = ("budget", "build limit", "lead time")

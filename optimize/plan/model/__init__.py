@@ -5,26 +5,26 @@ from __future__ import annotations
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from optimize.model.byproducts import add_by_product_limits
-from optimize.model.capacity import (
+from optimize.plan.model.byproducts import add_by_product_limits
+from optimize.plan.model.capacity import (
     add_budgets,
     add_builds,
     add_new_capacity,
     add_production_limits,
 )
-from optimize.model.disposal import add_disposal
-from optimize.model.flows import add_balances, add_flows, add_restrictions, add_unserved
-from optimize.model.objective import add_objective
-from optimize.model.origin import add_origin
-from optimize.model.recycling import add_scrap
-from optimize.model.stocks import add_stocks
-from optimize.model.targets import (
+from optimize.plan.model.disposal import add_disposal
+from optimize.plan.model.flows import add_balances, add_flows, add_restrictions, add_unserved
+from optimize.plan.model.objective import add_objective
+from optimize.plan.model.origin import add_origin
+from optimize.plan.model.recycling import add_scrap
+from optimize.plan.model.stocks import add_stocks
+from optimize.plan.model.targets import (
     add_cutoff_balances,
     add_cutoff_operations,
     add_targets,
     target_rows,
 )
-from optimize.sets import ModelData
+from optimize.plan.sets import ModelData
 
 
 def add_elastic_slacks(m: pyo.ConcreteModel, d: ModelData, elastic: bool) -> None:

@@ -7,8 +7,8 @@
   each plan leaves (the free plan's is evaluated with its builds fixed and the exposure costs
   restored, so its cutoff state serves what its capacity can).
 * **Two timelines**: the year each critical commodity and the chain *become* independent in
-  the plan (optimize.results.timeline_from_cutoff) beside the *earliest* year they *could*
-  (optimize.earliest), with the limit that binds.
+  the plan (optimize.plan.results.timeline_from_cutoff) beside the *earliest* year they *could*
+  (optimize.plan.earliest), with the limit that binds.
 * **Dependence-years**: sum over the horizon of the chain's dependence, 1 - its cutoff share.
 """
 
@@ -21,9 +21,9 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from network.cutoff import CHAIN
-from optimize.model.objective import COST_COMPONENTS
-from optimize.sets import ModelData
-from optimize.solve import INF, Solved, Status
+from optimize.plan.model.objective import COST_COMPONENTS
+from optimize.plan.sets import ModelData
+from optimize.plan.solve import INF, Solved, Status
 
 BN = 1e9
 PLAN_CHOICE = "the plan's choice: earlier costs more than the expected loss it avoids"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from optimize.model.capacity import spend_expr
-from optimize.model.disposal import disposal_cost
-from optimize.model.stocks import holding_cost
-from optimize.sets import ModelData
+from optimize.plan.model.capacity import spend_expr
+from optimize.plan.model.disposal import disposal_cost
+from optimize.plan.model.stocks import holding_cost
+from optimize.plan.sets import ModelData
 
 # Elastic penalties: a budget overrun costs this many (discounted) USD per USD; a target
 # shortfall costs this multiple of the commodity's value of unserved demand per unit.

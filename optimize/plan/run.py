@@ -14,14 +14,14 @@ from collections.abc import Callable
 
 from network.dataset import Dataset
 from network.validate import load_dataset
-from optimize.earliest import earliest_years
-from optimize.independence import cost_of_independence, independence_table
-from optimize.model import build_model
-from optimize.model.targets import target_demand
-from optimize.results import Diagnosis, PlanResult, read_result
+from optimize.plan.earliest import earliest_years
+from optimize.plan.independence import cost_of_independence, independence_table
+from optimize.plan.model import build_model
+from optimize.plan.model.targets import target_demand
+from optimize.plan.results import Diagnosis, PlanResult, read_result
+from optimize.plan.sets import ModelData, build_model_data
+from optimize.plan.solve import Solved, Status, compile_and_solve
 from optimize.scenario import Scenario, Target, check_against
-from optimize.sets import ModelData, build_model_data
-from optimize.solve import Solved, Status, compile_and_solve
 
 Progress = Callable[[str], None]
 
@@ -54,7 +54,7 @@ def run_plan(
     """Load the data (unless given), build, solve, and read the plan; then, on the same
     compiled model, the free plan (cost of independence), and, unless ``earliest`` is False,
     the earliest year each critical commodity and the chain could be independent
-    (optimize.earliest). An infeasible plan comes back with status INFEASIBLE, the elastic
+    (optimize.plan.earliest). An infeasible plan comes back with status INFEASIBLE, the elastic
     plan's tables, and a diagnosis."""
     if data is None:
         progress("loading")

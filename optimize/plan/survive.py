@@ -18,7 +18,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from network.cutoff import CHAIN
-from optimize.sets import ModelData
+from optimize.plan.sets import ModelData
 
 COLUMNS = ["stock", "shortfall", "years"]
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
-from optimize.sets import Key3, ModelData
+from optimize.plan.sets import Key3, ModelData
 
 
 def origin_rows(d: ModelData) -> dict[Key3, dict[str, list]]:

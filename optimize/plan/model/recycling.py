@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from optimize.sets import Key3, ModelData
+from optimize.plan.sets import Key3, ModelData
 
 
 def add_scrap(m: pyo.ConcreteModel, d: ModelData) -> None:

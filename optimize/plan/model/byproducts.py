@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from optimize.sets import ModelData
+from optimize.plan.sets import ModelData
 
 
 def add_by_product_limits(m: pyo.ConcreteModel, d: ModelData) -> None:

@@ -11,17 +11,17 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
-from optimize.model.capacity import capacity_expr
-from optimize.model.capital import capital_terms
-from optimize.model.recycling import scrap_terms
-from optimize.model.stocks import cut_stock_terms
-from optimize.sets import ModelData
+from optimize.plan.model.capacity import capacity_expr
+from optimize.plan.model.capital import capital_terms
+from optimize.plan.model.recycling import scrap_terms
+from optimize.plan.model.stocks import cut_stock_terms
+from optimize.plan.sets import ModelData
 
 
 def add_cutoff_operations(m: pyo.ConcreteModel, d: ModelData) -> None:
     """cut_prod[r,p,t] <= availability[r] * cap[r,p,t] for non-rival regions, except that a
     neutral region's activity is bounded by usable[r,p,t] = res + neutral_share * (cap - res)
-    (res: the activity its own demand needs, optimize/others.py), a column bound;
+    (res: the activity its own demand needs, optimize/plan/others.py), a column bound;
     cut_flow[e,i,c,t] >= 0 on routes between non-rival regions (max_flow applies)."""
     m.cut_prod = pyo.Var(d.cut_prod_keys, domain=pyo.NonNegativeReals)
     for k, ub in d.cut_usable.items():
@@ -45,7 +45,7 @@ def add_cutoff_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
     cut output + cut imports - cut exports - cut recipe use - capital_use[r,c,t]
       >= served[r,c,t] + floor[r,c,t]
     (served only for the planner's targeted demand, 0 <= served <= demand; floor: a neutral
-    region's own demand served first, optimize/others.py)."""
+    region's own demand served first, optimize/plan/others.py)."""
     m.served = pyo.Var(
         d.served_keys, domain=pyo.NonNegativeReals, bounds=lambda m, *k: (0, d.demand[k])
     )

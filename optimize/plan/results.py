@@ -9,13 +9,13 @@ import pyomo.environ as pyo
 
 from network.cutoff import CHAIN, CutoffLP
 from network.dataset import Dataset
-from optimize.independence import CostOfIndependence, dependence_years
-from optimize.model.objective import COST_COMPONENTS
-from optimize.model.targets import target_demand
+from optimize.plan.independence import CostOfIndependence, dependence_years
+from optimize.plan.model.objective import COST_COMPONENTS
+from optimize.plan.model.targets import target_demand
+from optimize.plan.sets import ModelData
+from optimize.plan.solve import Solved, Status
+from optimize.plan.survive import time_to_survive
 from optimize.scenario import Scenario
-from optimize.sets import ModelData
-from optimize.solve import Solved, Status
-from optimize.stocks import time_to_survive
 
 EPS = 1e-7
 ALL_CHAINS = "all chains"  # the per-year budget
@@ -64,7 +64,7 @@ class PlanResult:
     cost_of_independence: CostOfIndependence | None = None
     dependence_years: float = 0.0  # sum over years of 1 - the chain's cutoff share
     # (commodity, year): stock at the start of the year, cutoff shortfall a year, years of
-    # full cutoff the stock covers (optimize/stocks.py); empty without stockpiles
+    # full cutoff the stock covers (optimize/plan/survive.py); empty without stockpiles
     survival: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from optimize.sets import Key3, ModelData
+from optimize.plan.sets import Key3, ModelData
 
 
 def capacity_expr(m: pyo.ConcreteModel, d: ModelData, key: Key3) -> pyo.Expression | float:
@@ -32,9 +32,7 @@ def add_new_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.new_cap = pyo.Var(keys, domain=pyo.NonNegativeReals)
     m.new_cap_def = pyo.Constraint(
         keys,
-        rule=lambda m, *k: (
-            m.new_cap[k] == sum(f * m.build[b] for b, f in d.online[k])
-        ),
+        rule=lambda m, *k: m.new_cap[k] == sum(f * m.build[b] for b, f in d.online[k]),
     )
 
 

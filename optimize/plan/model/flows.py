@@ -6,10 +6,10 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
-from optimize.model.capital import capital_terms
-from optimize.model.recycling import scrap_terms
-from optimize.model.stocks import stock_terms
-from optimize.sets import ModelData
+from optimize.plan.model.capital import capital_terms
+from optimize.plan.model.recycling import scrap_terms
+from optimize.plan.model.stocks import stock_terms
+from optimize.plan.sets import ModelData
 
 
 def add_flows(m: pyo.ConcreteModel, d: ModelData) -> None:
@@ -36,7 +36,7 @@ def add_balances(m: pyo.ConcreteModel, d: ModelData) -> None:
     sum_p yield[p,c] * prod[r,p,t] + sum_{routes into r} flow - sum_{routes out of r} flow
       - sum_p input[p,c] * prod[r,p,t] - capital_use[r,c,t]
       >= demand[r,c,t] - unserved[r,c,t] + other[r,c,t]
-    (other: the demand of regions outside the bloc served first, optimize/others.py)
+    (other: the demand of regions outside the bloc served first, optimize/plan/others.py)
     (prod is activity; yield[p, output(p)] = output_per_activity, input = recipe amount *
     output_per_activity)."""
     terms: dict[tuple, list] = defaultdict(list)

@@ -16,14 +16,14 @@ and for t in T_cut the stock held at the start of the year may be drawn in the c
 L is the exposure section's duration_years (1 without one): a cutoff lasts L years once it
 starts, so the stock is spread over them. The cutoff state of each year is its own
 hypothetical: a draw there does not deplete the stock of later years (time to survive,
-optimize/stocks.py, says how many years a stock covers).
+optimize/plan/survive.py, says how many years a stock covers).
 """
 
 from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from optimize.sets import Key3, ModelData
+from optimize.plan.sets import Key3, ModelData
 
 
 def add_stocks(m: pyo.ConcreteModel, d: ModelData) -> None:
