@@ -19,7 +19,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from network.cutoff import CHAIN
-from optimize.results import PlanResult
+from optimize.plan.results import PlanResult
 
 NEVER = "never"
 

@@ -54,7 +54,6 @@ def _noop(_: str) -> None:
     return None
 
 
-
 # ---------------------------------------------------------------------------------------
 # running
 
@@ -381,5 +380,3 @@ def _run_dask(work, chunks, store, hashes, sweep_id, folder, scheduler, workers,
         except BaseException:
             _interrupt(store, jobs.values(), sweep_id)
             raise
-
-

@@ -14,7 +14,7 @@ from rich.console import RenderableType
 from rich.table import Table
 
 from network.trust import trust_lines
-from optimize.results import PlanResult
+from optimize.plan.results import PlanResult
 
 
 def usd_bn(x: float) -> str:
@@ -56,9 +56,7 @@ def builds_table(r: PlanResult, top: int | None = 15) -> Table:
     for col in ("region", "process", "first start", "first online", "capex USD bn"):
         t.add_column(col, justify="left" if col in ("region", "process") else "right")
     for (reg, proc), row in shown.iterrows():
-        t.add_row(
-            reg, proc, str(int(row["start"])), str(int(row["online"])), usd_bn(row["capex"])
-        )
+        t.add_row(reg, proc, str(int(row["start"])), str(int(row["online"])), usd_bn(row["capex"]))
     return t
 
 
@@ -95,8 +93,14 @@ def race_tables(result: Any) -> list[Table | str]:
             regime + (" (conceded)" if r.conceded else ""),
         )
     t2 = Table(title="Iterations (the cutoff likelihood each plan priced, from the game)")
-    for col in ("iteration", "US plan prices", "CN plan prices", "US chain year",
-                "CN chain year", "change of p"):
+    for col in (
+        "iteration",
+        "US plan prices",
+        "CN plan prices",
+        "US chain year",
+        "CN chain year",
+        "change of p",
+    ):
         t2.add_column(col)
     from optimize.game.result import likelihood_text
 

@@ -34,9 +34,9 @@ from network.errors import InputError, Problem
 from network.trust import trust_summary
 from network.validate import load_dataset
 from optimize.plan import NoSolution, run_plan
-from optimize.results import PlanResult
+from optimize.plan.results import PlanResult
+from optimize.plan.solve import Status
 from optimize.scenario import Scenario, load_scenario
-from optimize.solve import Status
 
 SUMMARY_VERSION = 1
 TABLES = (
@@ -407,8 +407,10 @@ def summary_of(job_id: str, status: JobStatus, result: PlanResult, game: Any = N
         "cost_of_independence": (
             None
             if result.cost_of_independence is None
-            else {k: _finite(v) if v is not None else None
-                  for k, v in result.cost_of_independence.as_dict().items()}
+            else {
+                k: _finite(v) if v is not None else None
+                for k, v in result.cost_of_independence.as_dict().items()
+            }
         ),
         "independence": independence_records(result),
         "dependence_years": _finite(result.dependence_years),

@@ -89,9 +89,9 @@ def worker_plan(size: Size, method: str, mps: str, time_limit: float | None, pro
     from synthetic import synthetic_frames, synthetic_scenario
 
     from network.validate import dataset_from_frames
-    from optimize.model import build_model
-    from optimize.sets import build_model_data
-    from optimize.solve import compile_and_solve
+    from optimize.plan.model import build_model
+    from optimize.plan.sets import build_model_data
+    from optimize.plan.solve import compile_and_solve
 
     t0 = time.perf_counter()
     frames = synthetic_frames(
@@ -159,7 +159,7 @@ def _compile_profiled(m, sc, build_s, prof):
     C++ time and would swamp the Python hot spots)."""
     import highspy
 
-    from optimize.solve import compile_and_solve
+    from optimize.plan.solve import compile_and_solve
 
     original = highspy.Highs.run
 

@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from network.validate import dataset_from_frames, load_dataset  # noqa: E402
 from optimize.plan import solve_model_data  # noqa: E402
+from optimize.plan.sets import build_model_data  # noqa: E402
 from optimize.scenario import Scenario, load_scenario  # noqa: E402
-from optimize.sets import build_model_data  # noqa: E402
 from optimize.sweep import (  # noqa: E402
     SweepSettings,
     Variant,

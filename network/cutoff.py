@@ -275,7 +275,7 @@ class CutoffLP:
         """The largest mean over the critical commodities the bloc demands of each one's
         served share, all served at once (shared inputs compete): maximise
         sum_c served(c) / (n * demand(c)). 1 - this is the chain's dependence in the year
-        (optimize.independence.dependence_years). NaN when the bloc demands none."""
+        (optimize.plan.independence.dependence_years). NaN when the bloc demands none."""
         n_p, n_f, n_s = len(self.prod), len(self.flows), len(self.served)
         coms = self.served.get_level_values("commodity")
         totals = pd.Series(dem, index=coms).groupby(level=0).sum()

@@ -134,7 +134,7 @@ class Dataset:
     # -- capacity ------------------------------------------------------------------------
     def project_capacity(self, year: int) -> pd.Series:
         """Capacity of committed projects online by ``year``, by (region, process); announced
-        ones are not counted (they are options of a plan, optimize/projects.py)."""
+        ones are not counted (they are options of a plan, optimize/plan/projects.py)."""
         p = self.projects
         online = p[(p["first_year"] <= year) & (p["status"] == "committed")]
         return online.groupby(["region", "process"])["capacity"].sum()

@@ -11,7 +11,7 @@ own demand as it can:
 
 The nominal state has the same first step over every region outside the bloc (the rival's
 too), supply outside the bloc in full: its ``served`` is the others' demand the plan LP must
-serve (optimize/others.py).
+serve (optimize/plan/others.py).
 
 Its solution fixes, for each neutral region r and commodity c, ``served[r,c]`` (the floor of
 r's balance row in the cutoff LP) and, for each neutral process, the activity ``res[r,p]`` it
@@ -56,9 +56,7 @@ class ReserveLP:
     ``nominal=True`` builds the nominal state's version instead: every region outside the bloc
     (the rival's included) serves its own demand first from supply outside the bloc."""
 
-    def __init__(
-        self, data: Dataset, bloc: str, rival: str | None, nominal: bool = False
-    ) -> None:
+    def __init__(self, data: Dataset, bloc: str, rival: str | None, nominal: bool = False) -> None:
         if nominal:
             self.neutral = [r for r, b in data.regions["bloc"].items() if b != bloc]
         else:

@@ -587,9 +587,7 @@ ROUTES = Table(
     (
         Column("exporter", Kind.ID, "Exporting region id or '*'.", references="regions.region"),
         Column("importer", Kind.ID, "Importing region id or '*'.", references="regions.region"),
-        Column(
-            "commodity", Kind.ID, "Commodity id or '*'.", references="commodities.commodity"
-        ),
+        Column("commodity", Kind.ID, "Commodity id or '*'.", references="commodities.commodity"),
         Column(
             "cost",
             Kind.NUMBER,

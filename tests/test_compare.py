@@ -190,9 +190,12 @@ def test_a_worker_lost_mid_sweep_does_not_sink_it(tmp_path):
 
     src = write_case(tmp_path)
     budgets = [b * f for b in BUDGETS for f in (1.0, 1.01)]  # 10 variants
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         pids = sorted(client.run(os.getpid).values())
         killed: list[int] = []
 

@@ -80,7 +80,16 @@ def test_loads_and_has_every_table(data: Dataset) -> None:
     for spec in TABLES:
         assert (DATA / f"{spec.name}.csv").exists(), spec.name
     assert set(data.regions.index) >= {
-        "USA", "CHN", "JPN", "AUS", "EU", "KOR", "TWN", "MYS", "MMR", "ROW"
+        "USA",
+        "CHN",
+        "JPN",
+        "AUS",
+        "EU",
+        "KOR",
+        "TWN",
+        "MYS",
+        "MMR",
+        "ROW",
     }
     blocs = data.regions["bloc"].to_dict()
     assert {r for r, b in blocs.items() if b == "US"} == {"USA", "JPN", "AUS", "EU", "KOR", "TWN"}
@@ -91,8 +100,16 @@ def test_loads_and_has_every_table(data: Dataset) -> None:
 
 def test_critical_set(data: Dataset) -> None:
     assert set(data.critical) == {
-        "ndfeb_magnet", "smco_magnet", "gallium", "germanium", "antimony", "graphite",
-        "eda_software", "mature_chip", "advanced_chip", "ai_accelerator",
+        "ndfeb_magnet",
+        "smco_magnet",
+        "gallium",
+        "germanium",
+        "antimony",
+        "graphite",
+        "eda_software",
+        "mature_chip",
+        "advanced_chip",
+        "ai_accelerator",
     }
 
 
@@ -124,6 +141,7 @@ def test_straight_usgs_capacity_rows_are_primary() -> None:
     rows = [row for _, row in _rows() if "existing" in row and "USGS" in row["source"]]
     straight = [r for r in rows if r["source"].startswith("existing: 2024 output taken as")]
     assert len(straight) >= 10
+
     def existing_part(r: dict) -> str:
         return r["source"].split("; build parameters")[0]
 
@@ -138,8 +156,9 @@ def test_cutoff_damage_for_every_critical_commodity(data: Dataset) -> None:
     and its derivation (D) or its label (U) in the source."""
     com = data.commodities
     for c in data.critical:
-        low, mid, high = (com.at[c, k] for k in ("cutoff_damage_low", "cutoff_damage",
-                                                   "cutoff_damage_high"))
+        low, mid, high = (
+            com.at[c, k] for k in ("cutoff_damage_low", "cutoff_damage", "cutoff_damage_high")
+        )
         assert 0 < low <= mid <= high, c
         assert mid >= com.at[c, "value_unserved"] or low <= com.at[c, "value_unserved"], c
         src = com.at[c, "source"]

@@ -24,8 +24,10 @@ def _same_as_nashpy(eqs: list[Equilibrium], a: np.ndarray, b: np.ndarray) -> Non
     ref = _nashpy(a, b)
     assert len(ref) == len(eqs)
     for x, y in ref:
-        assert sum(np.allclose(x, e.us, atol=1e-7) and np.allclose(y, e.cn, atol=1e-7)
-                   for e in eqs) == 1
+        assert (
+            sum(np.allclose(x, e.us, atol=1e-7) and np.allclose(y, e.cn, atol=1e-7) for e in eqs)
+            == 1
+        )
 
 
 def _pairs(eqs: list[Equilibrium]) -> list[tuple[list[float], list[float]]]:
@@ -101,8 +103,9 @@ def test_degenerate_3x2_all_extreme_equilibria():
     # ours (it may list an extreme point more than once or miss one; Gambit's list is complete)
     for x, y in _nashpy(a, b):
         if is_equilibrium(a, b, x, y):
-            assert any(np.allclose(x, e.us, atol=1e-7) and np.allclose(y, e.cn, atol=1e-7)
-                       for e in eqs)
+            assert any(
+                np.allclose(x, e.us, atol=1e-7) and np.allclose(y, e.cn, atol=1e-7) for e in eqs
+            )
 
 
 def test_constant_game_every_pure_profile():
@@ -174,8 +177,8 @@ def test_graded_3x2_best_responses():
             row, col = a @ e.cn, e.us @ b
             assert e.us @ row == pytest.approx(row.max(), abs=1e-9)
             assert col @ e.cn == pytest.approx(col.max(), abs=1e-9)
-            assert (row[e.us > 0] == pytest.approx(row.max(), abs=1e-9))
-            assert (col[e.cn > 0] == pytest.approx(col.max(), abs=1e-9))
+            assert row[e.us > 0] == pytest.approx(row.max(), abs=1e-9)
+            assert col[e.cn > 0] == pytest.approx(col.max(), abs=1e-9)
 
 
 def test_graded_3x3_linear_intensity_degenerate_still_verified():

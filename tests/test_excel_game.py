@@ -56,16 +56,20 @@ def test_race_sheet_names_each_plan_and_what_it_faced(book):
     # each side's Summary names the side's plan and says what it priced
     summary = [c.value for row in wb["US Summary"].iter_rows() for c in row if c.value]
     assert any("us_plan US plan" in str(v) for v in summary)
-    assert any("priced CN's restriction with likelihood 2025-2030: 0.25" in str(v)
-               for v in summary)
+    assert any("priced CN's restriction with likelihood 2025-2030: 0.25" in str(v) for v in summary)
 
 
 def test_game_sheet_formats_and_chart(book):
     result, path, wb = book
     ws = wb["Game"]
     header = [c.value for c in ws[24]]
-    assert header[:5] == ["year", "US dependence", "CN dependence",
-                          "US plan priced restriction", "CN plan priced restriction"]
+    assert header[:5] == [
+        "year",
+        "US dependence",
+        "CN dependence",
+        "US plan priced restriction",
+        "CN plan priced restriction",
+    ]
     assert ws.cell(25, 2).number_format == "0.0%" and ws.cell(25, 4).number_format == "0.0%"
     assert ws.cell(25, 1).value == 2025 and ws.cell(25, 1).number_format == "0"
     regime = header.index("regime") + 1

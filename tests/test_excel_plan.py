@@ -22,7 +22,7 @@ from autarky.excel.styles import AMBER, SHARE, USD_BN, safe_value
 from network.dataset import Dataset
 from network.validate import dataset_from_frames
 from optimize.plan import run_plan
-from optimize.results import PlanResult
+from optimize.plan.results import PlanResult
 from optimize.scenario import scenario_from_dict
 
 HOSTILE = {

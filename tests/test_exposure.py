@@ -13,7 +13,7 @@ from test_plan import df_, frames, scenario
 
 from network.validate import dataset_from_frames
 from optimize.plan import run_plan
-from optimize.solve import Status
+from optimize.plan.solve import Status
 
 
 def test_without_exposure_the_plan_never_builds_and_is_exactly_todays():

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from autarky.cli import app
 from autarky.jobs import JobStatus, JobStore
 from autarky.runner import _JOB_STATUS, OutputError, reap_interrupted, run_job
-from optimize.solve import Status
+from optimize.plan.solve import Status
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "data" / "tiny"

@@ -39,15 +39,19 @@ from optimize.game.regimes import Regime
 from optimize.game.scenario import GameSpec, MinOf, Race, load_race
 from optimize.game.stakes import annuity, stakes_from_plans
 from optimize.plan import run_plan
+from optimize.plan.solve import Status
 from optimize.scenario import scenario_from_dict
-from optimize.solve import Status
 
 YEARS = list(range(2025, 2031))
 ROOT = Path(__file__).resolve().parents[1]
 USD = 1e-9  # one USD in USD bn
 
-PARAMS = GameParams(rent_share=0.5, escalation_cost=1000 * USD, parallel_chain_multiplier=0.0,
-                    likelihood_floor=0.001)
+PARAMS = GameParams(
+    rent_share=0.5,
+    escalation_cost=1000 * USD,
+    parallel_chain_multiplier=0.0,
+    likelihood_floor=0.001,
+)
 GAME = {
     "us_plan": "us.yaml",
     "cn_plan": "cn.yaml",
@@ -60,52 +64,82 @@ GAME = {
 }
 
 
-def capacity_row(region: str, process: str, existing: float, max_build: float,
-                 lifetime: int) -> dict:
-    return dict(region=region, process=process, existing=existing, capex=100, fixed_om=0,
-                variable_cost=1 if existing else 0, lead_time=0, max_build=max_build,
-                ramp_years=0, lifetime=lifetime, source="test")
+def capacity_row(
+    region: str, process: str, existing: float, max_build: float, lifetime: int
+) -> dict:
+    return dict(
+        region=region,
+        process=process,
+        existing=existing,
+        capex=100,
+        fixed_om=0,
+        variable_cost=1 if existing else 0,
+        lead_time=0,
+        max_build=max_build,
+        ramp_years=0,
+        lifetime=lifetime,
+        source="test",
+    )
 
 
 def frames(max_build: float = 1000.0, lifetime: int = 30) -> dict[str, pd.DataFrame]:
     commodity = dict(unit="t", critical=True, value_unserved=1000, source="test")
     return {
-        "regions": pd.DataFrame([
-            dict(region="USA", name="US", bloc="US", source="test"),
-            dict(region="CHN", name="CN", bloc="CN", source="test"),
-        ]),
-        "commodities": pd.DataFrame([
-            dict(commodity="magnet", name="m", chain="magnet", **commodity),
-            dict(commodity="chip", name="c", chain="semiconductor", **commodity),
-        ]),
-        "processes": pd.DataFrame([
-            dict(process="sinter", output="magnet", source="test"),
-            dict(process="fab", output="chip", source="test"),
-        ]),
-        "capacity": pd.DataFrame([
-            capacity_row("USA", "sinter", 0, max_build, lifetime),
-            capacity_row("CHN", "sinter", 100, 0, 30),
-            capacity_row("USA", "fab", 100, 0, 30),
-            capacity_row("CHN", "fab", 0, 0, 30),
-        ]),
-        "demand": pd.DataFrame([
-            dict(region="USA", commodity="magnet", year=2025, quantity=10, source="test"),
-            dict(region="CHN", commodity="chip", year=2025, quantity=10, source="test"),
-        ]),
-        "routes": pd.DataFrame([
-            dict(exporter="*", importer="*", commodity="*", cost=1, source="test"),
-        ]),
+        "regions": pd.DataFrame(
+            [
+                dict(region="USA", name="US", bloc="US", source="test"),
+                dict(region="CHN", name="CN", bloc="CN", source="test"),
+            ]
+        ),
+        "commodities": pd.DataFrame(
+            [
+                dict(commodity="magnet", name="m", chain="magnet", **commodity),
+                dict(commodity="chip", name="c", chain="semiconductor", **commodity),
+            ]
+        ),
+        "processes": pd.DataFrame(
+            [
+                dict(process="sinter", output="magnet", source="test"),
+                dict(process="fab", output="chip", source="test"),
+            ]
+        ),
+        "capacity": pd.DataFrame(
+            [
+                capacity_row("USA", "sinter", 0, max_build, lifetime),
+                capacity_row("CHN", "sinter", 100, 0, 30),
+                capacity_row("USA", "fab", 100, 0, 30),
+                capacity_row("CHN", "fab", 0, 0, 30),
+            ]
+        ),
+        "demand": pd.DataFrame(
+            [
+                dict(region="USA", commodity="magnet", year=2025, quantity=10, source="test"),
+                dict(region="CHN", commodity="chip", year=2025, quantity=10, source="test"),
+            ]
+        ),
+        "routes": pd.DataFrame(
+            [
+                dict(exporter="*", importer="*", commodity="*", cost=1, source="test"),
+            ]
+        ),
     }
 
 
 def plan_dict(planner: str, rival: str, **kw: object) -> dict:
-    return dict(name=f"{planner.lower()}_plan", dataset="dataset",
-                horizon=dict(first=2025, last=2030), planner=planner, rival=rival,
-                discount_rate=0.0, **kw)
+    return dict(
+        name=f"{planner.lower()}_plan",
+        dataset="dataset",
+        horizon=dict(first=2025, last=2030),
+        planner=planner,
+        rival=rival,
+        discount_rate=0.0,
+        **kw,
+    )
 
 
-def race(max_build: float = 1000.0, lifetime: int = 30, params: GameParams = PARAMS,
-         **game: object) -> Race:
+def race(
+    max_build: float = 1000.0, lifetime: int = 30, params: GameParams = PARAMS, **game: object
+) -> Race:
     data = dataset_from_frames(frames(max_build, lifetime))
     us = scenario_from_dict(plan_dict("US", "CN", game={**GAME, **game}))
     cn = scenario_from_dict(plan_dict("CN", "US"))
@@ -115,17 +149,24 @@ def race(max_build: float = 1000.0, lifetime: int = 30, params: GameParams = PAR
 
 def write_race(tmp_path: Path, game: dict | None = None, **header: object) -> Path:
     """The tiny race as files: dataset/, us.yaml, cn.yaml, payoffs.csv, race.yaml."""
-    write_csv_dataset(tmp_path, {k: f.assign(trust="U")
-                                 for k, f in frames(max_build=3, lifetime=1).items()})
+    write_csv_dataset(
+        tmp_path, {k: f.assign(trust="U") for k, f in frames(max_build=3, lifetime=1).items()}
+    )
     (tmp_path / "us.yaml").write_text(yaml.safe_dump(plan_dict("US", "CN")))
     (tmp_path / "cn.yaml").write_text(yaml.safe_dump(plan_dict("CN", "US")))
-    rows = [(k, v) for k, v in vars(PARAMS).items()
-            if k not in ("us_strategies", "cn_strategies", "sources")]
-    pd.DataFrame(
-        [dict(parameter=k, value=v, unit="-", source="test") for k, v in rows]
-    ).to_csv(tmp_path / "payoffs.csv", index=False)
-    body = {**plan_dict("US", "CN", game=game if game is not None else GAME), "name": "race",
-            **header}
+    rows = [
+        (k, v)
+        for k, v in vars(PARAMS).items()
+        if k not in ("us_strategies", "cn_strategies", "sources")
+    ]
+    pd.DataFrame([dict(parameter=k, value=v, unit="-", source="test") for k, v in rows]).to_csv(
+        tmp_path / "payoffs.csv", index=False
+    )
+    body = {
+        **plan_dict("US", "CN", game=game if game is not None else GAME),
+        "name": "race",
+        **header,
+    }
     path = tmp_path / "race.yaml"
     path.write_text(yaml.safe_dump(body))
     return path
@@ -143,8 +184,10 @@ def test_update_damped_and_fictitious_and_snapping():
     assert update("damped", g, p, 5, 0.0, 1e-6).equals(g)  # best-response iteration
     # fictitious play: P_{k+1} = P_k + (G_k - P_k) / (k + 1); k = 0 takes the response
     assert update("fictitious", g, p, 0, 0.0, 1e-6).equals(g)
-    assert update("fictitious", g, p, 3, 0.0, 1e-6).to_numpy().tolist() == [[0.25, 0.75],
-                                                                              [0.0, 1.0]]
+    assert update("fictitious", g, p, 3, 0.0, 1e-6).to_numpy().tolist() == [
+        [0.25, 0.75],
+        [0.0, 1.0],
+    ]
     near = update("damped", g + 1e-8, p, 0, 0.0, 1e-6)  # within tolerance of 0/1: snapped
     assert same_pattern(near, g, 0.0)
 
@@ -167,8 +210,12 @@ def test_damage_with_default_multipliers_is_the_plans_computed_loss():
     defaults = GameParams.from_csv(ROOT / "data" / "game" / "payoffs.csv")
     assert defaults.damage_multiplier == 1.0 and defaults.parallel_chain_multiplier == 1.0
     r = race(max_build=3, lifetime=1, params=defaults)
-    plans = {side: run_plan(plan_scenario(r, side, pd.Series(0.5, index=YEARS)),
-                            r.data[side], earliest=False) for side in (US, CN)}
+    plans = {
+        side: run_plan(
+            plan_scenario(r, side, pd.Series(0.5, index=YEARS)), r.data[side], earliest=False
+        )
+        for side in (US, CN)
+    }
     us = plans[US]
     assert us.builds["capacity"].tolist() == pytest.approx([3.0] * 6)
     assert us.exposure["loss_usd"].tolist() == pytest.approx([7000.0] * 6)
@@ -178,8 +225,13 @@ def test_damage_with_default_multipliers_is_the_plans_computed_loss():
         full = damage(defaults, stakes[US][t], 1.0)
         assert full == pytest.approx((7000 + 294) * USD, rel=1e-9)
         assert full == pytest.approx(
-            (us.exposure.at[("magnet", t), "loss_usd"]
-             + us.cost_of_independence.discounted_usd_bn * 1e9 / 6) * USD, rel=1e-9)
+            (
+                us.exposure.at[("magnet", t), "loss_usd"]
+                + us.cost_of_independence.discounted_usd_bn * 1e9 / 6
+            )
+            * USD,
+            rel=1e-9,
+        )
         # China cannot build a fab: its loss is all 10 t of chips, and nothing to add
         assert damage(defaults, stakes[CN][t], 1.0) == pytest.approx(10_000 * USD, rel=1e-9)
         # what each sender forgoes: China's 7 t of magnets, the US's 10 t of chips
@@ -241,8 +293,13 @@ def test_fictitious_play_settles_where_the_pure_responses_flip():
     # China supplies); the change 1/(k (k + 1)) reaches 0.05 at k = 4.
     result = run_race(race(method="fictitious", tolerance=0.05))
     assert result.converged and not result.fixed_point
-    assert [round(c, 6) for c in result.changes] == [1.0, 0.5, round(1 / 6, 6),
-                                                    round(1 / 12, 6), 0.05]
+    assert [round(c, 6) for c in result.changes] == [
+        1.0,
+        0.5,
+        round(1 / 6, 6),
+        round(1 / 12, 6),
+        0.05,
+    ]
     assert result.final.likelihood(US).tolist() == pytest.approx([0.25] * 6)
     assert result.final.residual == pytest.approx(0.25)
     assert "settled" in result.verdict
@@ -266,10 +323,19 @@ def test_twenty_random_parameter_sets_reach_a_fixed_point_or_a_cycle():
             parallel_chain_multiplier=float(rng.choice([0.0, 1.0])),
         )
         method = str(rng.choice(["damped", "fictitious"]))
-        spec = {"method": method, "max_iterations": 40,
-                "tolerance": 1e-6 if method == "damped" else 0.05}
-        result = run_race(race(max_build=float(rng.choice([2.0, 3.0, 5.0, 1000.0])),
-                               lifetime=int(rng.choice([1, 30])), params=params, **spec))
+        spec = {
+            "method": method,
+            "max_iterations": 40,
+            "tolerance": 1e-6 if method == "damped" else 0.05,
+        }
+        result = run_race(
+            race(
+                max_build=float(rng.choice([2.0, 3.0, 5.0, 1000.0])),
+                lifetime=int(rng.choice([1, 30])),
+                params=params,
+                **spec,
+            )
+        )
         assert result.converged or result.cycle, result.verdict
         verdicts.append("cycle" if result.cycle else "fixed" if result.fixed_point else "fp")
     assert len(set(verdicts)) >= 2  # the sets differ in how they end
@@ -280,8 +346,12 @@ def test_summary_fields_schema():
     fields = result.summary_fields()
     assert set(fields) == {"window", "game_path", "timeline", "chain_year"}
     assert fields["window"] is None
-    assert fields["game_path"][0] == {"year": 2025, "us": "control", "cn": "restrict",
-                                      "regime": "stalemate"}
+    assert fields["game_path"][0] == {
+        "year": 2025,
+        "us": "control",
+        "cn": "restrict",
+        "regime": "stalemate",
+    }
     assert [row["year"] for row in fields["game_path"]] == YEARS
     assert fields["timeline"] == {"US": {"magnet": None}, "CN": {"chip": None}}
     assert fields["chain_year"] == {"US": None, "CN": None}
@@ -298,8 +368,16 @@ def test_summary_fields_schema():
     assert eff["CN"]["target_dependence_years"] == pytest.approx(6 * 0.7)
     table = result.table
     assert list(table.index) == YEARS and table.index.name == "year"
-    assert {"us_dependence", "cn_dependence", "us_likelihood", "cn_likelihood", "us_strategy",
-            "cn_strategy", "stage_equilibrium", "regime"} <= set(table.columns)
+    assert {
+        "us_dependence",
+        "cn_dependence",
+        "us_likelihood",
+        "cn_likelihood",
+        "us_strategy",
+        "cn_strategy",
+        "stage_equilibrium",
+        "regime",
+    } <= set(table.columns)
     assert table.loc[2025, "regime"] == "stalemate"
 
 
@@ -316,8 +394,7 @@ def test_pinned_truce_is_played_and_the_game_plays_after():
 def test_dependence_min_of_and_missing_commodity():
     result = run_race(race(max_build=3, lifetime=1, max_iterations=1))
     plan = result.us_plan
-    assert dependence_of(plan, MinOf(min_of=["magnet"]), YEARS).tolist() == pytest.approx(
-        [0.7] * 6)
+    assert dependence_of(plan, MinOf(min_of=["magnet"]), YEARS).tolist() == pytest.approx([0.7] * 6)
     with pytest.raises(InputError, match="no demand"):
         dependence_of(plan, MinOf(min_of=["chip"]), YEARS)
 
@@ -347,8 +424,7 @@ def test_load_race_from_files_and_run(tmp_path: Path):
         ({"strategies": {"CN": {"supply": 0, "restrict": 2}}}, "outside"),
         ({"parameters": {"rent_shar": 0.1}}, "unknown parameter 'rent_shar'"),
         ({"method": "newton"}, "game.method"),
-        ({"pinned": [{"from_year": 2026, "US": "open", "CN": "halt"}]},
-         "unknown strategy 'halt'"),
+        ({"pinned": [{"from_year": 2026, "US": "open", "CN": "halt"}]}, "unknown strategy 'halt'"),
         ({"pinned": [{"from_year": 2046, "US": "open", "CN": "supply"}]}, "outside the race"),
     ],
 )
@@ -419,8 +495,12 @@ def test_cli_game_records_a_job_with_the_game_in_summary_json(tmp_path: Path):
     (folder,) = [p for p in out.iterdir() if p.is_dir()]
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["status"] == "done" and summary["scenario"] == "race"
-    assert summary["game_path"][0] == {"year": 2025, "us": "control", "cn": "restrict",
-                                       "regime": "stalemate"}
+    assert summary["game_path"][0] == {
+        "year": 2025,
+        "us": "control",
+        "cn": "restrict",
+        "regime": "stalemate",
+    }
     assert summary["chain_year"] == {"US": None, "CN": None}
     assert json.loads((folder / "race.json").read_text())["converged"] is True
     assert (folder / "plan.xlsx").is_file()

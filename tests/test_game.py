@@ -81,8 +81,9 @@ def test_defaults_load_with_sources():
     assert p.cn_tolerance == p.us_tolerance == math.inf  # no concession unless a race sets one
     assert p.threshold == 0.95
     assert set(p.sources) == set(scalar_fields())
-    assert all(s.startswith("assumption:") or "data brief" in s or ".csv" in s
-               for s in p.sources.values())
+    assert all(
+        s.startswith("assumption:") or "data brief" in s or ".csv" in s for s in p.sources.values()
+    )
     assert [s.name for s in p.us_strategies] == ["open", "control"]
     assert [s.name for s in p.cn_strategies] == ["supply", "restrict"]
 

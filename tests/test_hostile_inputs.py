@@ -148,7 +148,7 @@ def test_a_refused_link_leaves_only_the_failed_record(tmp_path):
 def test_solver_threads_beyond_the_machine_are_capped_and_the_plan_solves(tmp_path):
     """1,000 threads on a 2-core machine: HiGHS gets the machine's cores, the plan is optimal
     (100,000 is refused by the scenario model: case scenario_threads_beyond_reason)."""
-    from optimize.solve import solver_threads
+    from optimize.plan.solve import solver_threads
 
     assert solver_threads(1000) == (os.cpu_count() or 1)
     _tiny(tmp_path)
@@ -168,7 +168,7 @@ def test_a_game_whose_plan_hits_its_time_limit_says_so(monkeypatch):
 
     import optimize.game.loop
     from optimize.plan import NoSolution
-    from optimize.solve import Status
+    from optimize.plan.solve import Status
 
     def stopped(race, progress=None, **kwargs):
         raise NoSolution(Status.TIME_LIMIT)

@@ -18,7 +18,7 @@ from network.errors import DataError
 from network.graph import build_graph
 from network.validate import dataset_from_frames, load_dataset
 from optimize.plan import run_plan
-from optimize.solve import Status
+from optimize.plan.solve import Status
 
 # ---------------------------------------------------------------------------------------
 # item 8: output_per_activity, route ties

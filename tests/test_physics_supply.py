@@ -14,7 +14,7 @@ from network.cutoff import cutoff_share
 from network.errors import DataError
 from network.validate import dataset_from_frames
 from optimize.plan import run_plan
-from optimize.solve import Status
+from optimize.plan.solve import Status
 
 # ---------------------------------------------------------------------------------------
 # item 1: capital inputs

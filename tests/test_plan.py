@@ -13,8 +13,8 @@ import pytest
 
 from network.validate import dataset_from_frames
 from optimize.plan import earliest_years, run_plan
+from optimize.plan.solve import Status
 from optimize.scenario import scenario_from_dict
-from optimize.solve import Status
 
 YEARS = range(2025, 2031)
 

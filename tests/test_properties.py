@@ -22,11 +22,11 @@ from network.dataset import Dataset
 from network.errors import DataError, InputError
 from network.schema import CHAINS, TABLES_BY_NAME
 from network.validate import dataset_from_frames
-from optimize.model import build_model
 from optimize.plan import solve_model_data
+from optimize.plan.model import build_model
+from optimize.plan.sets import build_model_data
+from optimize.plan.solve import Status
 from optimize.scenario import scenario_from_dict
-from optimize.sets import build_model_data
-from optimize.solve import Status
 
 FAST = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True

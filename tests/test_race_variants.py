@@ -15,8 +15,13 @@ from optimize.game.regimes import Regime
 from optimize.game.scenario import load_race
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "data" / "scenarios"
-VARIANTS = ("race_trade.yaml", "race_stalemate.yaml", "race_us_leads.yaml",
-            "race_cn_leads.yaml", "race_systemic.yaml")
+VARIANTS = (
+    "race_trade.yaml",
+    "race_stalemate.yaml",
+    "race_us_leads.yaml",
+    "race_cn_leads.yaml",
+    "race_systemic.yaml",
+)
 
 
 def race(name: str):
@@ -31,7 +36,8 @@ def years_of(path, regime: Regime) -> list[int]:
 
 def test_every_variant_file_is_tested():
     shipped = {p.name for p in SCENARIOS.glob("race_*.yaml")} - {
-        p.name for p in SCENARIOS.glob("race_plan_*.yaml")}
+        p.name for p in SCENARIOS.glob("race_plan_*.yaml")
+    }
     assert shipped == set(VARIANTS)
 
 
@@ -39,7 +45,7 @@ def test_race_trade_returns_to_trade_after_china_concedes():
     result, path = race("race_trade.yaml")
     c = result.game.concession
     assert c is not None and c.side == "CN" and c.year <= 2028
-    after = path.loc[c.year:2035]
+    after = path.loc[c.year : 2035]
     assert (after["regime"] == Regime.RETURN_TO_TRADE).all()
     assert after["conceded"].all()
     assert path.loc[2025, "regime"] is Regime.STALEMATE
@@ -57,7 +63,7 @@ def test_race_us_leads_opens_a_us_window():
     result, path = race("race_us_leads.yaml")
     w = result.window
     assert w is not None and w.leader == "US" and w.years >= 3
-    window = path.loc[w.start:w.end]
+    window = path.loc[w.start : w.end]
     assert (window["us_intensity"] > 0).all() and window["us_restriction_pays"].all()
     assert window["us_independent"].all() and not window["cn_independent"].any()
 
@@ -66,7 +72,7 @@ def test_race_cn_leads_opens_a_china_window_to_the_horizon():
     result, path = race("race_cn_leads.yaml")
     w = result.window
     assert w is not None and w.leader == "CN" and w.end == 2040 and w.years >= 3
-    window = path.loc[w.start:w.end]
+    window = path.loc[w.start : w.end]
     assert (window["cn_intensity"] > 0).all() and window["cn_restriction_pays"].all()
     assert window["cn_independent"].all() and not window["us_independent"].any()
 

@@ -32,8 +32,8 @@ import pandas as pd
 import pytest
 
 from optimize.plan import run_plan
+from optimize.plan.solve import Status
 from optimize.scenario import load_scenario
-from optimize.solve import Status
 
 REFERENCE = {
     # scenario: (objective USD, variables, constraints, chain year, {commodity: year})

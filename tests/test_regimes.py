@@ -27,17 +27,21 @@ P = GameParams(rent_share=0.5, escalation_cost=1.0)
 def stakes(dep: float, value: float, exports: float) -> Stakes:
     """A target with one unit of demand, 1 - dep served in a cutoff, ``value`` USD bn lost per
     unit, and ``exports`` USD bn of the rival's exports at stake: L(1) = value x dep."""
-    return Stakes(("c",), np.array([1.0]), np.array([1.0 - dep]), np.array([value * 1e9]), 0.0,
-                  exports)
+    return Stakes(
+        ("c",), np.array([1.0]), np.array([1.0 - dep]), np.array([value * 1e9]), 0.0, exports
+    )
 
 
-def run(us_dep, cn_dep, params=P, us_value=40.0, cn_value=100.0, us_exports=2.0,
-        cn_exports=4.0, pins=()):
+def run(
+    us_dep, cn_dep, params=P, us_value=40.0, cn_value=100.0, us_exports=2.0, cn_exports=4.0, pins=()
+):
     """A path: ``us_dep``/``cn_dep`` per year; the US stakes (what China's restriction does to
     it) carry China's exports, China's carry the US exports."""
     dep = pd.DataFrame({US: us_dep, CN: cn_dep}, index=pd.Index(YEARS, name="year"))
-    st = {US: {t: stakes(d, us_value, us_exports) for t, d in zip(YEARS, us_dep, strict=True)},
-          CN: {t: stakes(d, cn_value, cn_exports) for t, d in zip(YEARS, cn_dep, strict=True)}}
+    st = {
+        US: {t: stakes(d, us_value, us_exports) for t, d in zip(YEARS, us_dep, strict=True)},
+        CN: {t: stakes(d, cn_value, cn_exports) for t, d in zip(YEARS, cn_dep, strict=True)},
+    }
     return solve_path(params, dep, st, pins)
 
 
@@ -64,9 +68,14 @@ def test_stalemate_then_us_window_then_systemic():
     # China: restrict gains 0.5 x 40 d_US - 2 - 1 (if the US controls) > 0 while d_US >= 0.15.
     # US: control gains 0.5 x 100 d_CN - 4 - 1 > 0 while d_CN >= 0.1.
     game = run([1.0, 0.8, 0.04, 0.0, 0.0, 0.0], [1.0, 1.0, 0.9, 0.5, 0.03, 0.0])
-    assert regimes(game) == ["stalemate", "stalemate", "asymmetric decoupling",
-                             "asymmetric decoupling", "systemic decoupling",
-                             "systemic decoupling"]
+    assert regimes(game) == [
+        "stalemate",
+        "stalemate",
+        "asymmetric decoupling",
+        "asymmetric decoupling",
+        "systemic decoupling",
+        "systemic decoupling",
+    ]
     assert game.path["leader"].tolist() == ["", "", US, US, "", ""]
     w = game.main_window
     assert (w.leader, w.start, w.end, w.years) == (US, 2027, 2028, 2)
@@ -101,8 +110,14 @@ def test_concession_ends_confrontation_and_a_window_can_follow():
     game = run([1.0, 1.0, 1.0, 1.0, 0.0, 0.0], [1.0] * 6, params=params)
     c = game.concession
     assert (c.side, c.year) == (CN, 2026) and c.cumulative_loss == pytest.approx(166.0)
-    assert regimes(game) == ["stalemate", "return to trade", "return to trade",
-                             "return to trade", "asymmetric decoupling", "asymmetric decoupling"]
+    assert regimes(game) == [
+        "stalemate",
+        "return to trade",
+        "return to trade",
+        "return to trade",
+        "asymmetric decoupling",
+        "asymmetric decoupling",
+    ]
     assert game.path["conceded"].tolist() == [False, True, True, True, False, False]
     assert game.losses.loc[2026, CN] == 0.0  # trade played in the concession year
 
@@ -131,8 +146,15 @@ def test_chicken_picks_a_pure_equilibrium_and_labels_it_coercion():
     # Two pure equilibria, one mixed; neither pure one dominates, the risk products tie, so
     # the first in order (the US open, China restricting) drives the path.
     params = GameParams(rent_share=0.5, escalation_cost=60.0)
-    game = run([1.0] * 6, [1.0] * 6, params=params, us_value=40.0, cn_value=40.0,
-               us_exports=0.0, cn_exports=0.0)
+    game = run(
+        [1.0] * 6,
+        [1.0] * 6,
+        params=params,
+        us_value=40.0,
+        cn_value=40.0,
+        us_exports=0.0,
+        cn_exports=0.0,
+    )
     eqs = game.equilibria[2025]
     assert len(eqs) == 3 and sum(not e.pure for e in eqs) == 1
     assert game.selected[2025] is eqs[0]
@@ -141,13 +163,21 @@ def test_chicken_picks_a_pure_equilibrium_and_labels_it_coercion():
 
 
 def test_windows_need_consecutive_years_and_one_leader():
-    path = pd.DataFrame({"regime": [Regime.ASYMMETRIC_DECOUPLING] * 3 + [Regime.STALEMATE]
-                         + [Regime.ASYMMETRIC_DECOUPLING] * 2,
-                         "leader": [US, US, CN, "", CN, CN]},
-                        index=pd.Index(YEARS, name="year"))
+    path = pd.DataFrame(
+        {
+            "regime": [Regime.ASYMMETRIC_DECOUPLING] * 3
+            + [Regime.STALEMATE]
+            + [Regime.ASYMMETRIC_DECOUPLING] * 2,
+            "leader": [US, US, CN, "", CN, CN],
+        },
+        index=pd.Index(YEARS, name="year"),
+    )
     ws = strategic_windows(path)
-    assert [(w.leader, w.start, w.end) for w in ws] == [(US, 2025, 2026), (CN, 2027, 2027),
-                                                       (CN, 2029, 2030)]
+    assert [(w.leader, w.start, w.end) for w in ws] == [
+        (US, 2025, 2026),
+        (CN, 2027, 2027),
+        (CN, 2029, 2030),
+    ]
     assert (main_window(path).leader, main_window(path).start) == (US, 2025)
     assert str(ws[0]) == "US leads 2025-2026 (2 years)"
 
@@ -159,23 +189,42 @@ def test_no_contradictory_labels_on_many_generated_paths():
         us_dep = np.clip(np.sort(rng.uniform(-0.3, 1.0, 6))[::-1], 0, 1)
         cn_dep = np.clip(np.sort(rng.uniform(-0.3, 1.0, 6))[::-1], 0, 1)
         params = GameParams(
-            rent_share=float(rng.uniform(0, 1)), escalation_cost=float(rng.uniform(0, 30)),
+            rent_share=float(rng.uniform(0, 1)),
+            escalation_cost=float(rng.uniform(0, 30)),
             export_loss_share=float(rng.uniform(0, 2)),
             us_tolerance=float(rng.choice([np.inf, rng.uniform(5, 200)])),
             cn_tolerance=float(rng.choice([np.inf, rng.uniform(5, 200)])),
             us_strategies=US_GRADED if k % 3 == 0 else GameParams().us_strategies,
         )
-        pins = (Pin((int(rng.integers(2025, 2031)),), "none" if k % 3 == 0 else "open",
-                    "supply", "truce"),) if k % 4 == 0 else ()
-        game = run(us_dep, cn_dep, params, us_value=float(rng.uniform(0, 100)),
-                   cn_value=float(rng.uniform(0, 100)), us_exports=float(rng.uniform(0, 20)),
-                   cn_exports=float(rng.uniform(0, 20)), pins=pins)
+        pins = (
+            (
+                Pin(
+                    (int(rng.integers(2025, 2031)),),
+                    "none" if k % 3 == 0 else "open",
+                    "supply",
+                    "truce",
+                ),
+            )
+            if k % 4 == 0
+            else ()
+        )
+        game = run(
+            us_dep,
+            cn_dep,
+            params,
+            us_value=float(rng.uniform(0, 100)),
+            cn_value=float(rng.uniform(0, 100)),
+            us_exports=float(rng.uniform(0, 20)),
+            cn_exports=float(rng.uniform(0, 20)),
+            pins=pins,
+        )
         for _year, r in game.path.iterrows():
             on_us, on_cn = r.us_intensity > INTENSITY_TOL, r.cn_intensity > INTENSITY_TOL
             regime = r.regime
             seen.add(regime)
-            assert (regime is Regime.SYSTEMIC_DECOUPLING) == bool(r.us_independent
-                                                                  and r.cn_independent)
+            assert (regime is Regime.SYSTEMIC_DECOUPLING) == bool(
+                r.us_independent and r.cn_independent
+            )
             assert (r.leader != "") == (regime is Regime.ASYMMETRIC_DECOUPLING)
             if regime is Regime.ASYMMETRIC_DECOUPLING:
                 lead = r.leader.lower()
@@ -196,11 +245,16 @@ def test_no_contradictory_labels_on_many_generated_paths():
             if r.pinned:
                 assert not r.conceded
         for w in game.windows:
-            block = game.path.loc[w.start:w.end]
+            block = game.path.loc[w.start : w.end]
             assert (block["regime"] == Regime.ASYMMETRIC_DECOUPLING).all()
             assert (block["leader"] == w.leader).all()
-    assert {Regime.STALEMATE, Regime.RETURN_TO_TRADE, Regime.ASYMMETRIC_DECOUPLING,
-            Regime.SYSTEMIC_DECOUPLING, Regime.COERCION} <= seen
+    assert {
+        Regime.STALEMATE,
+        Regime.RETURN_TO_TRADE,
+        Regime.ASYMMETRIC_DECOUPLING,
+        Regime.SYSTEMIC_DECOUPLING,
+        Regime.COERCION,
+    } <= seen
 
 
 def test_sanction_effectiveness_hand_value():

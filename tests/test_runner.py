@@ -216,8 +216,11 @@ def test_a_race_scenario_runs_as_a_game_job(tmp_path):
     assert set(summary) == SUMMARY_KEYS
     assert set(summary["timeline"]) == {"US", "CN"}
     w = o.race.window
-    assert summary["window"] == (None if w is None else {
-        "leader": w.leader, "start": w.start, "end": w.end, "years": w.years})
+    assert summary["window"] == (
+        None
+        if w is None
+        else {"leader": w.leader, "start": w.start, "end": w.end, "years": w.years}
+    )
     assert len(summary["game_path"]) == 16  # 2025-2040
     wb = load_workbook(folder / "plan.xlsx", read_only=True)
     assert wb["Game"].max_row > 16

@@ -11,7 +11,7 @@ from autarky.runner import run_job
 from network.cutoff import cutoff_share
 from network.validate import load_dataset
 from optimize.plan import run_plan
-from optimize.results import PlanResult
+from optimize.plan.results import PlanResult
 from optimize.scenario import Target, load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "data" / "scenarios"

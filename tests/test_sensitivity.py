@@ -29,7 +29,7 @@ from optimize.game.regimes import sanction_effectiveness
 from optimize.game.scenario import load_race
 from optimize.game.stakes import stakes_of
 from optimize.plan import run_plan
-from optimize.solve import Status
+from optimize.plan.solve import Status
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALES = (1.0, 0.5, 0.0)  # lead-time multipliers
@@ -70,9 +70,12 @@ def test_faster_substitution_reaches_independence_earlier(us_plans):
 def test_china_sanction_effectiveness_falls_as_us_substitution_speeds_up(race, us_plans):
     params = race.params
     named = race.spec.measured(CN)
-    bite = [sanction_effectiveness(params, stakes_of(p, race.data["US"], named, params,
-                                                     race.years), sender=CN)
-            for p in us_plans]
+    bite = [
+        sanction_effectiveness(
+            params, stakes_of(p, race.data["US"], named, params, race.years), sender=CN
+        )
+        for p in us_plans
+    ]
     assert all(a > b for a, b in zip(bite, bite[1:], strict=False)), bite
     # the dependence summed over 2025-2034 falls as substitution speeds up
     early = [float(us_dependence(p).loc[2025:2034].sum()) for p in us_plans]

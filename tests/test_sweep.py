@@ -17,8 +17,8 @@ from test_plan import frames as plan_frames
 
 from network.validate import dataset_from_frames
 from optimize.plan import run_plan
+from optimize.plan.solve import Status
 from optimize.scenario import scenario_from_dict
-from optimize.solve import Status
 from optimize.sweep import (
     SweepSettings,
     Variant,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from network.validate import dataset_from_frames
 from optimize.plan import run_plan
-from optimize.solve import Status
+from optimize.plan.solve import Status
 
 # benchmarks/ is not an installed package: load the generator from its file
 _spec = importlib.util.spec_from_file_location(

@@ -199,8 +199,7 @@ TERMINAL_NOTES = {
     "expected_loss_usd_bn": "exp. loss: expected cutoff loss, discounted USD bn",
     "dependence_years": "dep-yrs: sum of the chain's yearly dependence",
     "budget_value_usd_per_usd": "USD/USD: cost saved per extra USD of budget",
-    "chain_year": "planned / earliest: year the chain is independent in the plan / at the "
-    "earliest",
+    "chain_year": "planned / earliest: year the chain is independent in the plan / at the earliest",
     "window_years": "window: years",
     "never_share": "never: share of draws never independent",
     "chain_year_p50": "chain Pn: percentiles of the chain's year",

@@ -107,21 +107,28 @@ def game_formats(df: pd.DataFrame) -> dict[str, str]:
 
 def dependence_chart(ws: Worksheet, placed: Placed, anchor: str) -> None:
     """Both dependence paths as lines over the years, the window's years as shaded columns."""
-    years = Reference(ws, min_col=placed.first_col, min_row=placed.header_row + 1,
-                      max_row=placed.last_row)
+    years = Reference(
+        ws, min_col=placed.first_col, min_row=placed.header_row + 1, max_row=placed.last_row
+    )
     shade = BarChart()
     shade.type = "col"
     shade.gapWidth = 0
     col = placed.col("window")
-    shade.add_data(Reference(ws, min_col=col, min_row=placed.header_row,
-                             max_row=placed.last_row), titles_from_data=True)
+    shade.add_data(
+        Reference(ws, min_col=col, min_row=placed.header_row, max_row=placed.last_row),
+        titles_from_data=True,
+    )
     shade.series[0].graphicalProperties = GraphicalProperties(solidFill=WINDOW_FILL)
     shade.series[0].graphicalProperties.line.noFill = True
     shade.set_categories(years)
     lines = LineChart()
     first = placed.col("US dependence")
-    lines.add_data(Reference(ws, min_col=first, max_col=first + 1, min_row=placed.header_row,
-                             max_row=placed.last_row), titles_from_data=True)
+    lines.add_data(
+        Reference(
+            ws, min_col=first, max_col=first + 1, min_row=placed.header_row, max_row=placed.last_row
+        ),
+        titles_from_data=True,
+    )
     for i, s in enumerate(lines.series):
         s.smooth = False
         s.marker.symbol = ("circle", "diamond")[i]
@@ -146,15 +153,19 @@ def write_race_game(ws: Worksheet, race: RaceResult) -> None:
     """The Game sheet of a race: title, how the loop ended, the chart, the year table."""
     w = race.window
     write_title(ws, 1, f"The game along the final plans: {race.verdict}")
-    write_note(ws, 2, "strategic window: " + (str(w) if w is not None else "none") + (
-        f"; concession: {race.game.concession}" if race.game.concession is not None else ""))
+    write_note(
+        ws,
+        2,
+        "strategic window: "
+        + (str(w) if w is not None else "none")
+        + (f"; concession: {race.game.concession}" if race.game.concession is not None else ""),
+    )
     df = game_frame(race)
     top = 24  # the chart above the table
     placed = write_table(ws, df, "Game", top=top, formats=game_formats(df))
     dependence_chart(ws, placed, "A4")
     row = placed.last_row + 2
-    write_title(ws, row, "Payoff parts per year at full intensity (USD bn a year)",
-                size="heading")
+    write_title(ws, row, "Payoff parts per year at full intensity (USD bn a year)", size="heading")
     parts = parts_frame(race)
     placed = write_table(ws, parts, "Payoff parts", top=row + 1, formats=game_formats(parts))
     row = placed.last_row + 2
@@ -186,19 +197,24 @@ def plans_frame(race: RaceResult) -> pd.DataFrame:
     for side in SIDES:
         plan = race.final.plans[side]
         coi = plan.cost_of_independence
-        rows.append({
-            "side": side,
-            "plan": plan.scenario.name,
-            "rival": plan.scenario.rival,
-            "restriction priced (likelihood by year)": likelihood_text(race.final.likelihood(side)),
-            "hard restrictions faced": "; ".join(
-                r.name or ", ".join(r.commodities) for r in race.final.restrictions[side])
-            or "none",
-            "status": plan.status.value,
-            "independent from": plan.chain_year if plan.chain_year is not None else "never",
-            "cost of independence USD bn": None if coi is None else coi.discounted_usd_bn,
-            "dependence-years": plan.dependence_years,
-        })
+        rows.append(
+            {
+                "side": side,
+                "plan": plan.scenario.name,
+                "rival": plan.scenario.rival,
+                "restriction priced (likelihood by year)": likelihood_text(
+                    race.final.likelihood(side)
+                ),
+                "hard restrictions faced": "; ".join(
+                    r.name or ", ".join(r.commodities) for r in race.final.restrictions[side]
+                )
+                or "none",
+                "status": plan.status.value,
+                "independent from": plan.chain_year if plan.chain_year is not None else "never",
+                "cost of independence USD bn": None if coi is None else coi.discounted_usd_bn,
+                "dependence-years": plan.dependence_years,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -209,30 +225,67 @@ def write_race_sheet(ws: Worksheet, race: RaceResult, name: str) -> None:
         if isinstance(ws.cell(row, 2).value, float):
             ws.cell(row, 2).number_format = "0.000"
     top = placed.last_row + 2
-    write_title(ws, top, "Both plans (each named by its side; sheets 'US ...' and 'CN ...')",
-                size="heading")
-    placed = write_table(ws, plans_frame(race), "Plans", top=top + 1,
-                         formats={"cost of independence USD bn": USD_BN,
-                                  "dependence-years": "0.00", "independent from": YEAR})
+    write_title(
+        ws, top, "Both plans (each named by its side; sheets 'US ...' and 'CN ...')", size="heading"
+    )
+    placed = write_table(
+        ws,
+        plans_frame(race),
+        "Plans",
+        top=top + 1,
+        formats={
+            "cost of independence USD bn": USD_BN,
+            "dependence-years": "0.00",
+            "independent from": YEAR,
+        },
+    )
     top = placed.last_row + 2
-    write_title(ws, top, "Sanction effectiveness against the target's speed (final plans)",
-                size="heading")
+    write_title(
+        ws, top, "Sanction effectiveness against the target's speed (final plans)", size="heading"
+    )
     eff = race.effectiveness().reset_index()
     eff["target_independent_from"] = [
-        "never" if y is None or y != y else int(y) for y in eff["target_independent_from"]]
-    eff.columns = ["sender", "target", "discounted damage of a full restriction USD bn",
-                   "target's dependence-years", "target independent from"]
-    placed = write_table(ws, eff, "Effectiveness", top=top + 1, formats={
-        "discounted damage of a full restriction USD bn": USD_BN,
-        "target's dependence-years": "0.00", "target independent from": YEAR})
+        "never" if y is None or y != y else int(y) for y in eff["target_independent_from"]
+    ]
+    eff.columns = [
+        "sender",
+        "target",
+        "discounted damage of a full restriction USD bn",
+        "target's dependence-years",
+        "target independent from",
+    ]
+    placed = write_table(
+        ws,
+        eff,
+        "Effectiveness",
+        top=top + 1,
+        formats={
+            "discounted damage of a full restriction USD bn": USD_BN,
+            "target's dependence-years": "0.00",
+            "target independent from": YEAR,
+        },
+    )
     top = placed.last_row + 2
-    write_title(ws, top, "Multipliers and tolerances (data/game/payoffs.csv and overrides)",
-                size="heading")
+    write_title(
+        ws, top, "Multipliers and tolerances (data/game/payoffs.csv and overrides)", size="heading"
+    )
     params = race.params
-    rows = [(k, float(getattr(params, k)), params.sources.get(k, "race override or default"))
-            for k in ("damage_multiplier", "rent_share", "export_loss_share", "price_share",
-                      "parallel_chain_multiplier", "escalation_cost", "us_tolerance",
-                      "cn_tolerance", "threshold", "likelihood_floor", "discount_rate")]
+    rows = [
+        (k, float(getattr(params, k)), params.sources.get(k, "race override or default"))
+        for k in (
+            "damage_multiplier",
+            "rent_share",
+            "export_loss_share",
+            "price_share",
+            "parallel_chain_multiplier",
+            "escalation_cost",
+            "us_tolerance",
+            "cn_tolerance",
+            "threshold",
+            "likelihood_floor",
+            "discount_rate",
+        )
+    ]
     frame = pd.DataFrame(rows, columns=["parameter", "value", "source"])
     frame["value"] = [v if v != float("inf") else "none (no concession)" for v in frame["value"]]
     placed = write_table(ws, frame, "Multipliers", top=top + 1)
@@ -243,22 +296,34 @@ def write_race_sheet(ws: Worksheet, race: RaceResult, name: str) -> None:
 
 def write_loop_sheet(ws: Worksheet, race: RaceResult) -> None:
     conv = race.convergence().reset_index()
-    conv["us_chain_year"] = [y if y is not None and y == y else "never"
-                             for y in conv["us_chain_year"]]
-    conv["cn_chain_year"] = [y if y is not None and y == y else "never"
-                             for y in conv["cn_chain_year"]]
-    conv.columns = ["iteration", "largest change of p", "gap |G - P|", "US independent from",
-                    "CN independent from", "seconds"]
+    conv["us_chain_year"] = [
+        y if y is not None and y == y else "never" for y in conv["us_chain_year"]
+    ]
+    conv["cn_chain_year"] = [
+        y if y is not None and y == y else "never" for y in conv["cn_chain_year"]
+    ]
+    conv.columns = [
+        "iteration",
+        "largest change of p",
+        "gap |G - P|",
+        "US independent from",
+        "CN independent from",
+        "seconds",
+    ]
     conv["US plan priced"] = [likelihood_text(it.likelihood("US")) for it in race.iterations]
     conv["CN plan priced"] = [likelihood_text(it.likelihood("CN")) for it in race.iterations]
     write_title(ws, 1, f"The loop ({race.method}): {race.verdict}")
-    write_table(ws, conv, "Loop", top=3, formats={"largest change of p": "0.000",
-                                                   "gap |G - P|": "0.000", "seconds": "0.0"})
+    write_table(
+        ws,
+        conv,
+        "Loop",
+        top=3,
+        formats={"largest change of p": "0.000", "gap |G - P|": "0.000", "seconds": "0.0"},
+    )
     ws.freeze_panes = "B4"
 
 
-def write_race_workbook(path: Path, race: RaceResult, data: dict[str, Dataset],
-                        name: str) -> Path:
+def write_race_workbook(path: Path, race: RaceResult, data: dict[str, Dataset], name: str) -> Path:
     """Write the race workbook at ``path``, atomically (module docstring)."""
     from autarky.excel.plan import SHEET_WRITERS, Book, write_input_sheet
 
@@ -292,8 +357,11 @@ def race_sheet_names(shared: bool = True) -> list[str]:
 
     core = [s for s, _ in SHEET_WRITERS if s != "Game"]
     names = ["Race", "Game", "Loop"] + [f"{side} {s}" for side in SIDES for s in core]
-    inputs = [f"In_{t.name}" for t in TABLES] if shared else [
-        f"{side} In_{t.name}"[:31] for side in SIDES for t in TABLES]
+    inputs = (
+        [f"In_{t.name}" for t in TABLES]
+        if shared
+        else [f"{side} In_{t.name}"[:31] for side in SIDES for t in TABLES]
+    )
     return names + inputs
 
 

@@ -45,7 +45,7 @@ from network.cutoff import CHAIN
 from network.dataset import Dataset
 from network.schema import TABLES
 from network.trust import unverified_rows
-from optimize.results import PlanResult
+from optimize.plan.results import PlanResult
 
 CORE_SHEETS = (
     "Summary",

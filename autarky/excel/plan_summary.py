@@ -28,8 +28,8 @@ from autarky.excel.styles import (
 from network.dataset import Dataset
 from network.schema import CHAINS
 from network.trust import headline_reliance, trust_counts, unverified_rows
-from optimize.results import PlanResult
-from optimize.sets import spend_profile
+from optimize.plan.results import PlanResult
+from optimize.plan.sets import spend_profile
 
 if TYPE_CHECKING:
     from autarky.excel.plan import Book

@@ -268,8 +268,9 @@ csv_case(
 )
 csv_case(
     "sourced_row_says_assumption",
-    lambda t: setcell(setcell(t, "regions", 2, "trust", "P"), "regions", 2, "source",
-                      "assumption: guessed"),
+    lambda t: setcell(
+        setcell(t, "regions", 2, "trust", "P"), "regions", 2, "source", "assumption: guessed"
+    ),
     "regions.csv, row 2, column 'trust': the row is tagged P (sourced) but its source says "
     "'assumption'",
 )
