@@ -24,6 +24,12 @@ Change log
   drawn in it is spread over them; stockpile fills at most a year's use a year (baseline
   3.200e12 -> 3.338e12, escalation 3.265e12 -> 3.547e12, cn_semis 11,302 -> 11,334
   variables).
+- 2026-12-04: germanium refining is buildable in South Korea and Australia, where zinc is
+  smelted (two capacity rows; the zinc by-product limit caps them): before, the bloc's zinc
+  hosts outside the USA, EU and Japan had no germanium row, so its germanium was capped below
+  its demand and "no buildable supply" bound every chain year (baseline 3.33848e12 ->
+  3.33844e12, escalation 3.54713e12 -> 3.54685e12, cn_semis 1.0268818e13 -> 1.0268816e13;
+  +448 variables, +80 rows in baseline and escalation, +64 / +16 in cn_semis).
 """
 
 from __future__ import annotations
@@ -38,23 +44,23 @@ from optimize.scenario import load_scenario
 REFERENCE = {
     # scenario: (objective USD, variables, constraints, chain year, {commodity: year})
     "baseline": (
-        3_338_484_046_264.67,
-        25427,
-        7551,
+        3_338_439_056_699.006,
+        25875,
+        7631,
         None,
         {"ndfeb_magnet": None, "gallium": None, "ai_accelerator": 2025, "eda_software": 2025},
     ),
     "escalation": (
-        3_547_128_388_267.41,
-        25427,
-        7607,
+        3_546_854_881_620.289,
+        25875,
+        7687,
         None,
         {"ndfeb_magnet": 2035, "smco_magnet": 2034, "gallium": None, "germanium": None},
     ),
     "cn_semis": (
-        10_268_818_052_384.488,
-        11334,
-        4217,
+        10_268_816_018_594.527,
+        11398,
+        4233,
         None,
         {"eda_software": 2035, "advanced_chip": None, "ai_accelerator": 2037, "mature_chip": None},
     ),
