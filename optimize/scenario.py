@@ -299,6 +299,19 @@ class Projects(_Strict):
     add: list[AddedProject] = Field(default_factory=list)
 
 
+class FastTrack(_Strict):
+    """Money buys speed: a build may be fast-tracked, started with its capacity row's
+    ``lead_time_low`` (the fast end of its range: observed ex-China builds) instead of its
+    ``lead_time``, at ``1 + premium`` times the capex. Fast-tracked and ordinary builds started
+    in the same year share the row's build limit (docs/model.md, "Fast-tracked builds").
+    Without this section no build is fast-tracked."""
+
+    premium: float = Field(
+        gt=0, le=10, description="Extra capex of a fast-tracked build, as a share (0.5: +50%)."
+    )
+    source: str = ""
+
+
 class SolverMethod(str, Enum):
     CHOOSE = "choose"
     SIMPLEX = "simplex"
@@ -327,6 +340,7 @@ class Scenario(_Strict):
     restrictions: list[Restriction] = Field(default_factory=list)
     value_unserved: dict[str, UsdPerUnit] = Field(default_factory=dict)
     exposure: Exposure | None = None
+    fast_track: FastTrack | None = None
     projects: Projects = Field(default_factory=Projects)
     solver: SolverOptions = Field(default_factory=SolverOptions)
     game: dict[str, Any] | None = None

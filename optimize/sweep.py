@@ -23,6 +23,7 @@ optionally the earliest feasible chain year (a binary search on the target rows,
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -36,6 +37,8 @@ from network.cutoff import CHAIN, CutoffLP, availability
 from network.dataset import Dataset
 from network.ranges import lead_times_at
 from network.reserve import ReserveLP
+from optimize.plan.fast import build_vars
+from optimize.plan.limits import Limits
 from optimize.plan.model import build_model
 from optimize.plan.sets import ModelData, build_model_data
 from optimize.plan.solve import INF, Solved, Status, compile_and_solve
@@ -94,6 +97,7 @@ class Structure:
     build_limit_multiplier: float = 1.0
     damage: str | None = None
     neutral_share: float | None = None
+    lows: tuple[int | None, ...] = ()  # fast ends of the lead-time ranges, scaled (None: none)
 
 
 def lead_times(data: Dataset, multiplier: float, quantile: float | None = None) -> tuple[int, ...]:
@@ -108,12 +112,25 @@ def lead_times(data: Dataset, multiplier: float, quantile: float | None = None) 
     return lead_times_at(data, quantile, multiplier)
 
 
+def fast_ends(data: Dataset, multiplier: float) -> tuple[int | None, ...]:
+    """Each capacity row's fast end (``lead_time_low``) times ``multiplier``, rounded half up
+    (None where the row gives none): the lead time of a fast-tracked build in a variant."""
+    cap = data.capacity
+    if "lead_time_low" not in cap.columns:
+        return ()
+    return tuple(
+        None if pd.isna(x) else int(math.floor(float(x) * multiplier + 0.5))
+        for x in cap["lead_time_low"]
+    )
+
+
 def structure_of(
     v: Variant, data: Dataset, sc: Scenario, settings: SweepSettings | None = None
 ) -> Structure:
     settings = settings or SweepSettings()
     return Structure(
         leads=lead_times(data, v.lead_time_multiplier, v.lead_time_quantile),
+        lows=fast_ends(data, v.lead_time_multiplier),
         restriction=v.restriction,
         discount_rate=sc.discount_rate if v.discount_rate is None else v.discount_rate,
         shift_restrictions=v.restriction_start_year is not None,
@@ -221,6 +238,8 @@ class SweepModel:
         self.mode = budget_mode(sc)
         cap = data.capacity.copy()
         cap["lead_time"] = list(st.leads)
+        if st.lows:  # a fast-tracked build's lead time scales with the others
+            cap["lead_time_low"] = [float("nan") if x is None else float(x) for x in st.lows]
         data_b = dataclasses.replace(data, capacity=cap)
         data_b, sc = with_levels(
             data_b,
@@ -299,7 +318,10 @@ class SweepModel:
         self.c_unserved = cols(m.unserved, d.demand)
         self.c_served = cols(m.served, d.served_keys)
         self.c_banned = cols(m.flow, [(*a, t) for a, t in d.banned])
-        self.c_build = cols(m.build, d.builds)
+        # every build decision, ordinary and fast-tracked (keys as in d.spend), and its capex
+        builds = build_vars(m, d)
+        self.c_build = {b: self.col_of[id(v)] for b, v, _c in builds if id(v) in self.col_of}
+        capex_of = {b: c for b, _v, c in builds}
         self.build_idx = np.array(list(self.c_build.values()), dtype=np.int32)
         # exposure: served columns priced at -w (the expected-loss term); the rest of the cost
         # vector is the system cost (capex, O&M, variable, trade, unserved)
@@ -347,7 +369,7 @@ class SweepModel:
             year = idx[-1] if isinstance(idx, tuple) else idx
             undisc[j] = self.cost0[j] / d.discount[year] if year in d.discount else self.cost0[j]
         for b, j in self.c_build.items():
-            undisc[j] = d.capex[(b[0], b[1])]
+            undisc[j] = capex_of[b]
         undisc[self.exp_idx] = 0.0  # the expected-loss term is not a cost paid
         self.undisc = undisc
         self.spend_rows = {
@@ -570,42 +592,22 @@ class SweepModel:
 
     def _binding(self) -> str:
         """Which limit makes this variant infeasible: the first whose lifting (on this model,
-        by bounds) makes it feasible: budget, then build limit too; else lead time or no
-        buildable supply (telling those apart needs another model: autarky earliest)."""
-        h = self.solved.highs
-        lp = h.getLp()
-        rows = np.array(
-            sorted(
-                {
-                    *self.r_year.values(),
-                    *self.r_chain.values(),
-                    *([self.r_total] if self.r_total is not None else []),
-                }
-            ),
-            dtype=np.int32,
-        )
-        r_lo = np.asarray(lp.row_lower_, dtype=float)[rows]
-        r_hi = np.asarray(lp.row_upper_, dtype=float)[rows]
-        b_hi = np.asarray(lp.col_upper_, dtype=float)[self.build_idx]
-        b_lo = np.asarray(lp.col_lower_, dtype=float)[self.build_idx]
-        found = "lead time or no buildable supply"
+        by bounds, optimize/plan/limits.py) makes it feasible: budget, then build limit too;
+        else lead time or no buildable supply (telling those apart needs another model:
+        autarky earliest)."""
+        if not hasattr(self, "_limits"):
+            self._limits = Limits(self.d, self.solved)
+        lim = self._limits
+        lim.snapshot()  # this variant's budgets
         try:
-            if len(rows):
-                h.changeRowsBounds(len(rows), rows, r_lo, np.full(len(rows), INF))
+            for name, budget, build in (("budget", True, False), ("build limit", True, True)):
+                lim.lift(budget, build)
                 self.solves += 1
                 if self.solved.resolve(load_values=False) is Status.OPTIMAL:
-                    return "budget"
-            if len(self.build_idx):
-                h.changeColsBounds(len(self.build_idx), self.build_idx, b_lo, b_hi * 1e6)
-                self.solves += 1
-                if self.solved.resolve(load_values=False) is Status.OPTIMAL:
-                    return "build limit"
+                    return name
         finally:
-            if len(rows):
-                h.changeRowsBounds(len(rows), rows, r_lo, r_hi)
-            if len(self.build_idx):
-                h.changeColsBounds(len(self.build_idx), self.build_idx, b_lo, b_hi)
-        return found
+            lim.lift(False, False)
+        return "lead time or no buildable supply"
 
     def _earliest(self) -> int | None:
         """Earliest year from which the threshold share of every critical commodity's demand

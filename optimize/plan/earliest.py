@@ -16,7 +16,8 @@ Everything runs on two compiled models and moves only bounds:
 The limit that keeps y from being one year earlier is named by lifting limits in turn on the
 year before (as :func:`optimize.plan.binding_limit` does for an infeasible plan): the budget
 (budget rows' right-hand sides to infinity), then the build limit too (build columns' upper
-bounds x 1e6), then the lead time too (the lead-time model); else "no buildable supply".
+bounds x 1e6, optimize/plan/limits.py), then the lead time too (the lead-time model); else
+"no buildable supply".
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import pandas as pd
 
 from network.cutoff import CHAIN
 from network.dataset import Dataset
+from optimize.plan.limits import Limits
 from optimize.plan.model import build_model
 from optimize.plan.model.targets import target_demand
 from optimize.plan.sets import ModelData, build_model_data
@@ -38,7 +40,6 @@ Progress = Callable[[str], None]
 LIMITS = ("budget", "build limit", "lead time")
 NO_SUPPLY = "no buildable supply"
 MET_FIRST = "none (met from the first year)"
-BUILD_LIMIT_LIFT = 1e6
 
 
 class SearchModel:
@@ -58,22 +59,9 @@ class SearchModel:
             np.asarray(lp0.row_upper_, dtype=float)[idx],
         )
         self.demand = {ct: target_demand(self.d, *ct) for ct in self.rows}
-        budget_rows = []
-        for name in ("budget_year", "budget_chain"):
-            comp = getattr(m, name, None)
-            if comp is not None:
-                budget_rows += [s.row_index[id(c)] for c in comp.values() if id(c) in s.row_index]
-        if getattr(m, "budget_total", None) is not None and id(m.budget_total) in s.row_index:
-            budget_rows.append(s.row_index[id(m.budget_total)])
-        self.budget_rows = np.array(sorted(set(budget_rows)), dtype=np.int32)
+        self.limits = Limits(self.d, self.solved)
         col_of = {id(v): j for j, v in enumerate(s.columns)}
-        self.build_cols = np.array(
-            [col_of[id(m.build[b])] for b in self.d.builds if id(m.build[b]) in col_of],
-            dtype=np.int32,
-        )
         lp = s.highs.getLp()
-        self.budget_hi = np.asarray(lp.row_upper_, dtype=float)[self.budget_rows]
-        self.build_hi = np.asarray(lp.col_upper_, dtype=float)[self.build_cols]
         # independence is capacity: a stockpile bridges a cutoff (it counts in the exposure
         # term), it does not end the dependence, so the search draws no stock
         draws = getattr(m, "cut_draw", None)
@@ -129,13 +117,7 @@ class SearchModel:
 
     def lift(self, budget: bool, build_limit: bool) -> None:
         """Lift (or restore) the budget rows and the build limits."""
-        h = self.solved.highs
-        if len(self.budget_rows):
-            hi = np.full(len(self.budget_rows), INF) if budget else self.budget_hi
-            h.changeRowsBounds(len(self.budget_rows), self.budget_rows, np.full(len(hi), -INF), hi)
-        if len(self.build_cols):
-            hi = self.build_hi * BUILD_LIMIT_LIFT if build_limit else self.build_hi
-            h.changeColsBounds(len(self.build_cols), self.build_cols, np.zeros(len(hi)), hi)
+        self.limits.lift(budget, build_limit)
 
     def earliest(self, active: set[str]) -> int | None:
         years = self.d.years

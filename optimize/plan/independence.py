@@ -21,6 +21,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from network.cutoff import CHAIN
+from optimize.plan.fast import build_vars
 from optimize.plan.model.objective import COST_COMPONENTS
 from optimize.plan.sets import ModelData
 from optimize.plan.solve import INF, Solved, Status
@@ -54,7 +55,7 @@ def system_cost(m: pyo.ConcreteModel) -> float:
 
 
 def capex_undiscounted(m: pyo.ConcreteModel, d: ModelData) -> float:
-    return float(sum(d.capex[(b[0], b[1])] * float(m.build[b].value or 0.0) for b in d.builds))
+    return float(sum(c * float(v.value or 0.0) for _b, v, c in build_vars(m, d)))
 
 
 def cost_of_independence(d: ModelData, solved: Solved) -> CostOfIndependence:
@@ -89,7 +90,7 @@ def cost_of_independence(d: ModelData, solved: Solved) -> CostOfIndependence:
     )
     s_cost = np.asarray(lp.col_cost_, dtype=float)[s_cols]
     b_cols = np.array(
-        [col_of[id(m.build[b])] for b in d.builds if id(m.build[b]) in col_of], dtype=np.int32
+        [col_of[id(v)] for _b, v, _c in build_vars(m, d) if id(v) in col_of], dtype=np.int32
     )
     b_lo = np.asarray(lp.col_lower_, dtype=float)[b_cols]
     b_hi = np.asarray(lp.col_upper_, dtype=float)[b_cols]

@@ -9,6 +9,7 @@ import pyomo.environ as pyo
 
 from network.cutoff import CHAIN, CutoffLP
 from network.dataset import Dataset
+from optimize.plan.fast import build_var
 from optimize.plan.independence import CostOfIndependence, dependence_years
 from optimize.plan.model.objective import COST_COMPONENTS
 from optimize.plan.model.targets import target_demand
@@ -42,7 +43,9 @@ class PlanResult:
     status: Status
     objective: float  # discounted USD
     costs: pd.Series  # component -> discounted USD
-    builds: pd.DataFrame  # (region, process, year): capacity, capex_usd, commodity, online_year
+    # (region, process, year): capacity, capex_usd, commodity, online_year, fast_tracked (the
+    # part of capacity fast-tracked; online_year is the earliest of the parts started)
+    builds: pd.DataFrame
     spend: pd.DataFrame  # (year): spend_usd, budget_usd
     capacity: pd.DataFrame  # (region, process, year): capacity, new_capacity
     production: pd.DataFrame  # (region, process, year): production
@@ -158,6 +161,31 @@ def cutoff_tables(
     return frame, dep
 
 
+def build_table(m: pyo.ConcreteModel, d: ModelData) -> pd.DataFrame:
+    """Builds started, one row per (region, process, start year), ordinary and fast-tracked
+    together: capacity, capex (the fast part with its premium), first online year."""
+    rows: dict[tuple, list] = {}
+    parts = [(b, b, d.lead_time[(b[0], b[1])], 1.0) for b in d.builds]
+    parts += [
+        (b, (*b, "fast"), d.fast_lead[(b[0], b[1])], 1.0 + d.fast_premium) for b in d.fast_builds
+    ]
+    for b, key, lead, mult in parts:
+        v = float(build_var(m, key).value or 0.0)
+        if v <= EPS:
+            continue
+        row = rows.setdefault(b, [0.0, 0.0, d.output_of[b[1]], b[2] + lead, 0.0])
+        row[0] += v
+        row[1] += v * d.capex[(b[0], b[1])] * mult
+        row[3] = min(row[3], b[2] + lead)
+        if len(key) == 4:
+            row[4] += v
+    return _frame(
+        [(*b, *row) for b, row in sorted(rows.items())],
+        ["region", "process", "year"],
+        ["capacity", "capex_usd", "commodity", "online_year", "fast_tracked"],
+    )
+
+
 def read_result(
     data: Dataset,
     sc: Scenario,
@@ -170,24 +198,15 @@ def read_result(
     val = pyo.value
     costs = pd.Series({k: float(val(getattr(m, f"cost_{k}"))) for k in COST_COMPONENTS}, name="usd")
     costs.index.name = "component"
-    lead = d.lead_time
-    builds = _frame(
-        [
-            (*b, v, v * d.capex[(b[0], b[1])], d.output_of[b[1]], b[2] + lead[(b[0], b[1])])
-            for b in d.builds
-            if (v := float(m.build[b].value or 0.0)) > EPS
-        ],
-        ["region", "process", "year"],
-        ["capacity", "capex_usd", "commodity", "online_year"],
-    )
+    builds = build_table(m, d)
     spend_rows = []
     for t in d.years:
-        s = sum(c * float(m.build[b].value or 0.0) for b, c in d.spend.get(t, []))
+        s = sum(c * float(build_var(m, b).value or 0.0) for b, c in d.spend.get(t, []))
         spend_rows.append((t, s, d.budget_year if d.budget_year is not None else float("nan")))
     spend = _frame(spend_rows, ["year"], ["spend_usd", "budget_usd"])
     cap = plan_capacity(m, d)
     new_cap = {
-        k: sum(f * float(m.build[b].value or 0.0) for b, f in terms)
+        k: sum(f * float(build_var(m, b).value or 0.0) for b, f in terms)
         for k, terms in d.online.items()
     }
     capacity = cap.to_frame()

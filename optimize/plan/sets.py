@@ -19,46 +19,25 @@ from dataclasses import dataclass, field
 
 from network.cutoff import availability
 from network.dataset import Dataset
+from optimize.plan.fast import fast_leads, fast_track_builds
 from optimize.plan.others import other_demand, others_in_cutoff, scrap_used, stockpiles
 from optimize.plan.projects import firm_projects, option_spend, project_options, project_table
+from optimize.plan.timing import discount_factor, ramp_factor, spend_profile
 from optimize.scenario import CRITICAL, Scenario
 
 Key2 = tuple[str, str]
 Key3 = tuple[str, str, int]
 Arc = tuple[str, str, str]
-
-
-def discount_factor(rate: float, year: int, base_year: int) -> float:
-    """Present-value factor of a cost in ``year``, discounted to ``base_year``.
-
-    >>> round(discount_factor(0.05, 2027, 2025), 6)
-    0.907029
-    """
-    return (1.0 + rate) ** -(year - base_year)
-
-
-def ramp_factor(years_online: int, ramp_years: int) -> float:
-    """Share of nominal capacity available in the ``years_online``-th year of output (0 = first).
-
-    >>> [ramp_factor(k, 2) for k in range(4)]
-    [0.3333333333333333, 0.6666666666666666, 1.0, 1.0]
-    >>> ramp_factor(0, 0)
-    1.0
-    """
-    return min(1.0, (years_online + 1) / (ramp_years + 1))
-
-
-def spend_profile(build_year: int, lead_time: int) -> list[tuple[int, float]]:
-    """Years in which a build's capex is paid and the share paid in each: evenly over the lead
-    time, starting in the decision year; all at once when the lead time is 0.
-
-    >>> spend_profile(2026, 2)
-    [(2026, 0.5), (2027, 0.5)]
-    >>> spend_profile(2026, 0)
-    [(2026, 1.0)]
-    """
-    n = max(1, lead_time)
-    return [(build_year + k, 1.0 / n) for k in range(n)]
+__all__ = [
+    "Arc",
+    "Key2",
+    "Key3",
+    "ModelData",
+    "build_model_data",
+    "discount_factor",
+    "ramp_factor",
+    "spend_profile",
+]
 
 
 @dataclass
@@ -82,8 +61,9 @@ class ModelData:
     fixed_om: dict[Key2, float]
     variable_cost: dict[Key2, float]
     lead_time: dict[Key2, int]
-    online: dict[Key3, list[tuple[Key3, float]]]  # (r,p,t) -> [(build, factor)]
-    spend: dict[int, list[tuple[Key3, float]]]  # year -> [(build, USD per unit built)]
+    # build keys in online/spend/paid: (r, p, tau), or (r, p, tau, "fast") for a fast build
+    online: dict[Key3, list[tuple[tuple, float]]]  # (r,p,t) -> [(build, factor)]
+    spend: dict[int, list[tuple[tuple, float]]]  # year -> [(build, USD per unit built)]
     prod_keys: list[Key3]  # (region, process, year) that may produce
     # trade
     arcs: list[Arc]
@@ -118,7 +98,7 @@ class ModelData:
     # capital inputs: process -> {commodity: per unit of new capacity}; year -> [(build,
     # share of its capex paid that year)]
     capital: dict[str, dict[str, float]] = field(default_factory=dict)
-    paid: dict[int, list[tuple[Key3, float]]] = field(default_factory=dict)
+    paid: dict[int, list[tuple[tuple, float]]] = field(default_factory=dict)
     # stockpiles of the planner's regions: (region, commodity) -> opening, holding_cost,
     # max_stock, max_fill, max_release (None: no limit)
     stocks: dict[Key2, dict[str, float | None]] = field(default_factory=dict)
@@ -132,6 +112,12 @@ class ModelData:
     # origin of restricted goods: (commodity, year) -> processed content counts too
     origin: dict[tuple[str, int], bool] = field(default_factory=dict)
     # budgets (USD)
+    # fast-tracked builds (optimize/plan/fast.py): keys (r, p, tau), their build limit, the
+    # fast lead time per row and the capex premium; in online/spend/paid as (r, p, tau, "fast")
+    fast_builds: list[Key3] = field(default_factory=list)
+    fast_ub: dict[Key3, float] = field(default_factory=dict)
+    fast_lead: dict[Key2, int] = field(default_factory=dict)
+    fast_premium: float = 0.0
     budget_year: float | None = None
     budget_total: float | None = None
     budget_chain: dict[str, float] = field(default_factory=dict)
@@ -181,9 +167,9 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
 
     # builds: planner regions, positive build limit, output arriving within the horizon
     builds: list[Key3] = []
-    online: dict[Key3, list[tuple[Key3, float]]] = defaultdict(list)
-    spend: dict[int, list[tuple[Key3, float]]] = defaultdict(list)
-    paid: dict[int, list[tuple[Key3, float]]] = defaultdict(list)  # year -> [(build, share)]
+    online: dict[Key3, list[tuple[tuple, float]]] = defaultdict(list)
+    spend: dict[int, list[tuple[tuple, float]]] = defaultdict(list)
+    paid: dict[int, list[tuple[tuple, float]]] = defaultdict(list)  # year -> [(build, share)]
     for k in cap_keys:
         r, p = k
         if r not in planner_set or max_build[k] <= 0:
@@ -209,6 +195,24 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
                 spend[t].append((b, capex[k] * frac))
                 paid[t].append((b, frac))
         build_ub[b] += q
+    fast_lead: dict[Key2, int] = {}
+    fast_keys: list[Key3] = []
+    fast_ub: dict[Key3, float] = {}
+    if sc.fast_track is not None:  # money buys speed (optimize/plan/fast.py)
+        fast_lead = fast_leads(cap, planner_set, max_build)
+        fast_keys, fast_ub = fast_track_builds(
+            fast_lead,
+            premium=sc.fast_track.premium,
+            first=first,
+            last=last,
+            max_build=max_build,
+            capex=capex,
+            ramp=ramp,
+            life=life,
+            online=online,
+            spend=spend,
+            paid=paid,
+        )
     prod_keys = sorted(set(fixed_cap) | set(online))
 
     # demand of the planner bloc
@@ -353,6 +357,10 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
         host_limit={k: v for k, v in data.host_limit(years).items() if k in set(prod_keys)},
         disposal={c: float(v) for c, v in data.commodities["disposal_cost"].items() if v > 0},
         paid=dict(paid),
+        fast_builds=fast_keys,
+        fast_ub=fast_ub,
+        fast_lead=fast_lead,
+        fast_premium=0.0 if sc.fast_track is None else sc.fast_track.premium,
         likelihood=likelihood,
         value_lost=value_lost,
         budget_year=None if sc.budget.per_year_usd_bn is None else sc.budget.per_year_usd_bn * bn,

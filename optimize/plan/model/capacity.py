@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from optimize.plan.fast import add_fast_builds, build_var
 from optimize.plan.sets import Key3, ModelData
 
 
@@ -22,17 +23,20 @@ def add_builds(m: pyo.ConcreteModel, d: ModelData) -> None:
     m.build = pyo.Var(
         d.builds, domain=pyo.NonNegativeReals, bounds=lambda m, *b: (0, d.build_ub[b])
     )
+    if d.fast_builds:
+        add_fast_builds(m, d)
 
 
 def add_new_capacity(m: pyo.ConcreteModel, d: ModelData) -> None:
     """new_cap[r,p,t] = sum over builds b started in tau with tau + lead <= t < tau + lead +
     lifetime of build[b] * ramp(t - tau - lead): capacity started in tau first produces in
-    tau + lead (a real delay), ramps up over the ramp years and retires after its lifetime."""
+    tau + lead (a real delay), ramps up over the ramp years and retires after its lifetime; a
+    fast-tracked build the same with its fast lead time (optimize/plan/fast.py)."""
     keys = list(d.online)
     m.new_cap = pyo.Var(keys, domain=pyo.NonNegativeReals)
     m.new_cap_def = pyo.Constraint(
         keys,
-        rule=lambda m, *k: m.new_cap[k] == sum(f * m.build[b] for b, f in d.online[k]),
+        rule=lambda m, *k: m.new_cap[k] == sum(f * build_var(m, b) for b, f in d.online[k]),
     )
 
 
@@ -51,11 +55,12 @@ def add_production_limits(m: pyo.ConcreteModel, d: ModelData) -> None:
 
 
 def spend_expr(m: pyo.ConcreteModel, d: ModelData, year: int, chain: str | None = None):
-    """Capex paid in ``year`` (USD): each build's capex spread evenly over its lead time."""
+    """Capex paid in ``year`` (USD): each build's capex spread evenly over its lead time (a
+    fast-tracked build's capex with its premium, over its fast lead time)."""
     items = d.spend.get(year, [])
     if chain is not None:
         items = [(b, c) for b, c in items if d.chain_of[d.output_of[b[1]]] == chain]
-    return sum(c * m.build[b] for b, c in items)
+    return sum(c * build_var(m, b) for b, c in items)
 
 
 def add_budgets(m: pyo.ConcreteModel, d: ModelData) -> None:

@@ -16,12 +16,13 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
+from optimize.plan.fast import build_var
 from optimize.plan.sets import Key3, ModelData
 
 
-def capital_use(d: ModelData) -> dict[Key3, list[tuple[float, tuple[str, str, int]]]]:
+def capital_use(d: ModelData) -> dict[Key3, list[tuple[float, tuple]]]:
     """(region, commodity, year) -> [(units per unit built, build key)]; plain data."""
-    out: dict[Key3, list[tuple[float, tuple[str, str, int]]]] = defaultdict(list)
+    out: dict[Key3, list[tuple[float, tuple]]] = defaultdict(list)
     if not d.capital:
         return {}
     for t, items in d.paid.items():
@@ -40,5 +41,5 @@ def capital_terms(
     out: dict[Key3, list[tuple[float, object]]] = {}
     for key, items in capital_use(d).items():
         if years is None or key[2] in years:
-            out[key] = [(-a, m.build[b]) for a, b in items]
+            out[key] = [(-a, build_var(m, b)) for a, b in items]
     return out
