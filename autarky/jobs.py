@@ -355,6 +355,9 @@ class JobStore:
             job = self._finish_if_running(job_id, JobStatus.INTERRUPTED, None, reason)
             if job is not None:
                 _remove_temporaries(job.out_dir)
+                # a job killed between writing its plan and recording 'done' keeps no plan:
+                # an interrupted job's folder never holds a plan.xlsx a reader could trust
+                (job.out_dir / "plan.xlsx").unlink(missing_ok=True)
                 reaped.append(job)
         return reaped
 

@@ -47,16 +47,34 @@ def builds_table(r: PlanResult, top: int | None = 15) -> Table:
     b = r.builds.reset_index()
     g = (
         b.groupby(["region", "process"])
-        .agg(start=("year", "min"), online=("online_year", "min"), capex=("capex_usd", "sum"))
+        .agg(
+            start=("year", "min"),
+            online=("online_year", "min"),
+            capex=("capex_usd", "sum"),
+            capacity=("capacity", "sum"),
+            fast=("fast_tracked", "sum"),
+        )
         .sort_values("capex", ascending=False)
     )
+    fast = bool((g["fast"] > 0).any())
     shown = g if top is None else g.head(top)
     more = "" if top is None or len(g) <= top else f", top {top} of {len(g)}"
     t = Table(title=f"Builds, largest capex first{more}", box=box.SIMPLE_HEAD)
-    for col in ("region", "process", "first start", "first online", "capex USD bn"):
+    cols = ["region", "process", "starts", "online", "capex USD bn"]
+    cols += ["fast"] if fast else []
+    for col in cols:
         t.add_column(col, justify="left" if col in ("region", "process") else "right")
     for (reg, proc), row in shown.iterrows():
-        t.add_row(reg, proc, str(int(row["start"])), str(int(row["online"])), usd_bn(row["capex"]))
+        cells = [reg, proc, str(int(row["start"])), str(int(row["online"])), usd_bn(row["capex"])]
+        if fast:
+            cells.append(f"{row['fast'] / row['capacity']:.0%}" if row["capacity"] > 0 else "")
+        t.add_row(*cells)
+    t.caption = "starts, online: the first year"
+    if fast:
+        t.caption = (
+            "starts, online: first year; fast: share of the capacity fast-tracked (its fast lead "
+            "time, at a premium)"
+        )
     return t
 
 

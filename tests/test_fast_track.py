@@ -65,9 +65,7 @@ def test_fast_and_ordinary_builds_share_the_build_limit():
     # 6 t/yr a year at most: fast-track 6 t in 2025 (online 2026) and 4 t in 2026 (online
     # 2027); an ordinary build in 2025 (online 2029) could not do better for the last 4 t.
     # capex 1.5 x 100 x 10 = 1,500; loss 2025: 1,000, 2026: 4 t x 100 = 400; imports 20 + 8
-    r = run_plan(
-        scenario(exposure=EXPOSURE, fast_track=dict(premium=0.5)), data(max_build=6.0)
-    )
+    r = run_plan(scenario(exposure=EXPOSURE, fast_track=dict(premium=0.5)), data(max_build=6.0))
     assert r.builds.loc[("USA", "sinter", 2025), "fast_tracked"] == pytest.approx(6)
     assert r.builds.loc[("USA", "sinter", 2026), "fast_tracked"] == pytest.approx(4)
     assert r.objective == pytest.approx(1500 + 1000 + 400 + 28)

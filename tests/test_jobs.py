@@ -290,6 +290,10 @@ def test_reap_stale_marks_a_killed_process_job_interrupted(store: JobStore) -> N
     assert store.get(job_id).status is JobStatus.RUNNING
     assert store.reap_stale() == []  # alive: left alone
 
+    # killed between writing its plan and recording 'done': the reaper removes the plan
+    out_dir = store.get(job_id).out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "plan.xlsx").write_bytes(b"complete, but the job never finished")
     child.send_signal(signal.SIGKILL)
     child.communicate(timeout=10)  # wait, so it is not a zombie any more
     mine = start_run(store)  # this process is alive: never reaped
@@ -301,6 +305,7 @@ def test_reap_stale_marks_a_killed_process_job_interrupted(store: JobStore) -> N
     assert reaped[0].ended is not None
     assert store.get(job_id) == reaped[0]
     assert store.get(mine.id).status is JobStatus.RUNNING
+    assert not (out_dir / "plan.xlsx").exists()
     assert store.reap_stale() == []  # idempotent
 
 

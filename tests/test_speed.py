@@ -13,14 +13,13 @@ import pytest
 from autarky.compare import run_compare
 
 BASELINE = Path("data/scenarios/baseline.yaml")
+BUDGETS = [0.25, 0.5, 1, 2, 4, 8, 16]  # money binds up to ~8 bn a year with fast-tracking
 
 
 @pytest.fixture(scope="module")
 def budgets(tmp_path_factory):
     out = tmp_path_factory.mktemp("speed")
-    return run_compare(
-        BASELINE, out, budgets=[0.25, 0.5, 1, 2, 4], local=True, effectiveness="full_ban"
-    )
+    return run_compare(BASELINE, out, budgets=BUDGETS, local=True, effectiveness="full_ban")
 
 
 def _plain(outcome) -> pd.DataFrame:
@@ -30,7 +29,7 @@ def _plain(outcome) -> pd.DataFrame:
 
 def test_more_budget_never_slows_independence_and_money_buys_speed_where_it_binds(budgets):
     t = _plain(budgets)
-    assert list(t.index) == [0.25, 0.5, 1, 2, 4]
+    assert list(t.index) == BUDGETS
     assert (t["status"] == "optimal").all()
     dep = t["dependence_years"].astype(float)
     value = t["budget_value_usd_per_usd"].astype(float)
@@ -69,7 +68,7 @@ def test_a_sanctions_damage_falls_as_the_target_gets_richer(budgets):
     png = budgets.folder / "effectiveness.png"
     assert png.is_file() and png.stat().st_size > 10_000
     csv = pd.read_csv(budgets.folder / "effectiveness.csv")
-    assert list(csv["budget_usd_bn"]) == [0.25, 0.5, 1, 2, 4]
+    assert list(csv["budget_usd_bn"]) == BUDGETS
 
 
 def test_shorter_lead_times_bring_the_chain_forward_and_blunt_the_sanction(tmp_path):

@@ -127,3 +127,22 @@ def test_what_each_billion_buys_and_the_earliest_year_are_drawn(tmp_path):
     assert pixels_like(files["budget_vs_dependence.png"], FAIL_COLOR) > 20
     labels = [c.get_label() for c in figs["budget_vs_chain_year.png"].axes[0].collections]
     assert "earliest possible" in labels
+
+
+def test_the_variant_name_is_hidden_when_its_columns_say_it_all():
+    import pandas as pd
+
+    from autarky.commands.compare import _shown
+
+    grid = pd.DataFrame(
+        {
+            "variant": ["budget=2, lead_time_multiplier=0.5", "budget=2, lead_time_multiplier=1"],
+            "budget_usd_bn": [2.0, 2.0],
+            "lead_time_multiplier": [0.5, 1.0],
+        }
+    )
+    assert not _shown(grid, "variant")
+    assert _shown(grid, "lead_time_multiplier")
+    assert not _shown(grid.assign(variant=["budget=2", "budget=4"]), "variant")
+    named = grid.assign(variant=["fast", "slow"])
+    assert _shown(named, "variant")

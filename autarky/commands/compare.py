@@ -207,11 +207,19 @@ TERMINAL_NOTES = {
 
 
 def _shown(df: Any, col: str) -> bool:
-    """A column is shown when it says something: a multiplier column only when it varies."""
+    """A column is shown when it says something: a multiplier column only when it varies; the
+    variant's name only when it says more than the budget and lead-time columns beside it."""
+    c_lead = "lead_time_multiplier"
     if col == "lead_time_multiplier":
         return df[col].nunique() > 1
-    if col == "variant" and "budget_usd_bn" in df:  # 'budget=4' says no more than the budget
-        return not df[col].astype(str).str.fullmatch(r"budget=[0-9.e+-]+").all()
+    if col == "variant":  # 'budget=4,lead_time_multiplier=0.5' says no more than its columns
+        named = [
+            k for k, c in (("budget", "budget_usd_bn"), ("lead_time_multiplier", c_lead)) if c in df
+        ]
+        if not named:
+            return True
+        part = rf"(?:{'|'.join(named)})=[0-9.e+-]+"
+        return not df[col].astype(str).str.fullmatch(rf"{part}(?:, {part})*").all()
     if col in ("budget_value_usd_per_usd", "binding"):
         return bool(df[col].notna().any())
     return True

@@ -143,6 +143,7 @@ def write_investments(ws: Worksheet, book: Book) -> None:
             "start year": b["year"],
             "online year": b["online_year"],
             "capacity per year": b["capacity"],
+            "of which fast-tracked": b["fast_tracked"],
             "unit": b["commodity"].map(data.commodities["unit"]),
             "capex USD bn": usd_bn(b["capex_usd"]),
         }
@@ -155,6 +156,7 @@ def write_investments(ws: Worksheet, book: Book) -> None:
             "start year": YEAR,
             "online year": YEAR,
             "capacity per year": TONNES,
+            "of which fast-tracked": TONNES,
             "capex USD bn": "#,##0.000",
         },
     )

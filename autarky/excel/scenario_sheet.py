@@ -51,10 +51,17 @@ SCALAR_KEYS: tuple[tuple[str, str], ...] = (
     ("solver.threads", "Solver threads (empty: default)."),
     ("solver.gap", "Relative optimality gap (empty: default)."),
     ("exposure", "Value of independence as YAML: likelihood, value_lost (empty: none)."),
+    (
+        "fast_track.premium",
+        "Extra capex share to build at a row's lead_time_low (0.5: +50%; empty: no fast-tracking).",
+    ),
+    ("fast_track.source", "Where the fast-tracking premium comes from."),
     ("game", "Game settings as YAML (empty: no game)."),
     ("sweep", "Sweep settings as YAML (empty: no sweep)."),
 )
-TEXT_KEYS = frozenset({"name", "description", "dataset", "planner", "rival", "solver.method"})
+TEXT_KEYS = frozenset(
+    {"name", "description", "dataset", "planner", "rival", "solver.method", "fast_track.source"}
+)
 YAML_KEYS = frozenset({"exposure", "game", "sweep"})
 BLOCKS: dict[str, tuple[str, ...]] = {
     "scenario": ("key", "value", "about"),

@@ -43,6 +43,8 @@ _STATUS = {
     highspy.HighsModelStatus.kTimeLimit: Status.TIME_LIMIT,
     highspy.HighsModelStatus.kIterationLimit: Status.TIME_LIMIT,
 }
+_TRUSTED = {Status.OPTIMAL, Status.INFEASIBLE, Status.TIME_LIMIT}
+"""Statuses a warm-started re-solve reports as they are; any other is checked from scratch."""
 
 
 @dataclass
@@ -93,6 +95,11 @@ class Solved:
         ``load_values=False`` leaves the Pyomo variables alone (sweeps read the arrays)."""
         t0 = time.perf_counter()
         self.highs.run()
+        if _STATUS.get(self.highs.getModelStatus()) not in _TRUSTED:
+            # a warm start after many bound changes can end in a status no bounded LP has
+            # (unbounded, numerical trouble): solve again from scratch before reporting it
+            self.highs.clearSolver()
+            self.highs.run()
         self.timings.solve_s += time.perf_counter() - t0
         self._read(load_values)
         return self.status
