@@ -119,11 +119,16 @@ class SearchModel:
         """Lift (or restore) the budget rows and the build limits."""
         self.limits.lift(budget, build_limit)
 
-    def earliest(self, active: set[str]) -> int | None:
+    def earliest(self, active: set[str], lower: int | None = None) -> int | None:
+        """Binary search over the horizon; ``lower``: a year it cannot be before (the chain
+        cannot be independent before its latest commodity), tried first."""
         years = self.d.years
         if not self.feasible(active, years[-1]):
             return None
-        lo, hi = 0, len(years) - 1  # years[hi] feasible
+        lo = years.index(min(max(lower, years[0]), years[-1])) if lower is not None else 0
+        if lo == len(years) - 1 or self.feasible(active, years[lo]):
+            return years[lo]
+        lo, hi = lo + 1, len(years) - 1  # years[hi] feasible, years[lo - 1] not
         while lo < hi:
             mid = (lo + hi) // 2
             if self.feasible(active, years[mid]):
@@ -170,11 +175,16 @@ def _search(
 ) -> pd.DataFrame:
     first = sm.d.years[0]
     found: list[tuple[str, set[str], int | None]] = []
-    for c in [*sm.commodities, None]:
-        label = c or CHAIN
-        progress(f"searching {label}")
-        active = set(sm.commodities) if c is None else {c}
-        found.append((label, active, sm.earliest(active)))
+    for c in sm.commodities:
+        progress(f"searching {c}")
+        found.append((c, {c}, sm.earliest({c}, lower=first)))
+    progress(f"searching {CHAIN}")
+    singles = [y for _c, _a, y in found]
+    if all(y is not None for y in singles):  # never before its latest commodity
+        chain = sm.earliest(set(sm.commodities), lower=max(singles, default=first))
+    else:
+        chain = None  # a commodity that is never independent keeps the chain dependent
+    found.append((CHAIN, set(sm.commodities), chain))
     binding: dict[str, str] = {}
     todo: list[tuple[str, set[str], int]] = []
     for label, active, year in found:

@@ -54,20 +54,31 @@ def system_cost(m: pyo.ConcreteModel) -> float:
     return float(sum(pyo.value(getattr(m, f"cost_{k}")) for k in COST_COMPONENTS))
 
 
+def expected_loss(m: pyo.ConcreteModel, d: ModelData) -> float:
+    """m.expected_loss of the loaded solution, summed over its terms (docs/model.md: sum of
+    w[r,c,t] * (demand - served)) rather than by walking the expression: ~100x faster."""
+    return float(
+        sum(w * (d.demand[k] - (m.served[k].value or 0.0)) for k, w in d.exposure_weight.items())
+    )
+
+
 def capex_undiscounted(m: pyo.ConcreteModel, d: ModelData) -> float:
     return float(sum(c * float(v.value or 0.0) for _b, v, c in build_vars(m, d)))
 
 
-def cost_of_independence(d: ModelData, solved: Solved) -> CostOfIndependence:
+def cost_of_independence(
+    d: ModelData, solved: Solved, plan_cost: float | None = None
+) -> CostOfIndependence:
     """Solve the free plan on ``solved``'s model (warm), then restore the model's bounds and
     costs. The plan's values must be loaded in the model; afterwards they are loaded again
-    (HiGHS keeps the last evaluation's solution: read duals before calling this)."""
+    (HiGHS keeps the last evaluation's solution: read duals before calling this).
+    ``plan_cost``: the plan's system cost when already summed (PlanResult.costs)."""
     m, h = solved.model, solved.highs
     plan_x = np.asarray(h.getSolution().col_value, dtype=float).copy()
-    plan_cost = system_cost(m)
+    plan_cost = system_cost(m) if plan_cost is None else plan_cost
     plan_capex = capex_undiscounted(m, d)
     exposed = bool(d.exposure_weight)
-    plan_loss = float(pyo.value(m.expected_loss)) if exposed else None
+    plan_loss = expected_loss(m, d) if exposed else None
 
     lp = h.getLp()
     col_of = {id(v): j for j, v in enumerate(solved.columns)}
@@ -111,7 +122,7 @@ def cost_of_independence(d: ModelData, solved: Solved) -> CostOfIndependence:
             h.changeColsBounds(len(b_cols), b_cols, x, x)
             h.changeColsCost(len(s_cols), s_cols, s_cost)
             if solved.resolve() is Status.OPTIMAL:
-                free_loss = float(pyo.value(m.expected_loss))
+                free_loss = expected_loss(m, d)
     finally:
         if len(t_rows):
             h.changeRowsBounds(len(t_rows), t_rows, t_lo, t_hi)

@@ -82,7 +82,7 @@ def run_plan(
     progress("reading results")
     result = read_result(data, sc, d, solved)
     progress("solving the free plan (cost of independence)")
-    coi = cost_of_independence(d, solved)
+    coi = cost_of_independence(d, solved, plan_cost=float(result.costs.sum()))
     early = earliest_years(sc, data, progress=progress, reuse=(d, solved)) if earliest else None
     return dataclasses.replace(
         result, cost_of_independence=coi, independence=independence_table(result.timeline, early)
