@@ -211,6 +211,19 @@ def test_summary_figures(wb, plan):
     assert ws.cell(_row_of(ws, "target magnet"), 3).value > 0
 
 
+def test_the_fast_tracking_premium_is_stated_with_its_source(tmp_path, wb):
+    data = tiny_data()
+    sc = tiny_scenario(fast_track=dict(premium=0.5, source="assumption: +50% capex"))
+    path = write_plan_workbook(tmp_path / "plan.xlsx", run_plan(sc, data), data)
+    ws = load_workbook(path)["Summary"]
+    row = _row_of(ws, "fast-tracking premium")
+    assert ws.cell(row, 2).value == pytest.approx(0.5)
+    assert ws.cell(row, 2).number_format == SHARE
+    assert "assumption: +50% capex" in ws.cell(row, 3).value
+    labels = {r[0].value for r in wb["Summary"].iter_rows(min_col=1, max_col=1)}
+    assert "fast-tracking premium" not in labels  # the plain plan has no such line
+
+
 def test_assumptions_are_listed_in_amber(wb):
     ws = wb["Assumptions"]
     row = _row_of(ws, "commodities")  # the only commodity row tagged U

@@ -146,6 +146,17 @@ def write_summary(ws: Worksheet, book: Book) -> None:
         ("discount rate", sc.discount_rate, "share"),
         ("self-sufficiency threshold", sc.threshold, "share"),
         ("neutral share", sc.neutral_share, "share"),
+        *(
+            []
+            if sc.fast_track is None
+            else [
+                (
+                    "fast-tracking premium",
+                    sc.fast_track.premium,
+                    f"share of capex ({sc.fast_track.source or 'no source given'})",
+                )
+            ]
+        ),
         ("total discounted cost", usd_bn(r.objective), "USD bn"),
         ("capex spent, undiscounted", usd_bn(float(r.spend["spend_usd"].sum())), "USD bn"),
         *answer_items(r),
@@ -158,8 +169,9 @@ def write_summary(ws: Worksheet, book: Book) -> None:
     )
     for row in range(overview.header_row + 1, overview.last_row + 1):
         unit = ws.cell(row, 3).value
+        kind = "share" if str(unit).startswith("share") else str(unit)
         ws.cell(row, 2).number_format = {"USD bn": USD_BN, "share": SHARE, "year": YEAR}.get(
-            str(unit), "General"
+            kind, "General"
         )
     top = overview.last_row + 2
     costs = pd.DataFrame(
