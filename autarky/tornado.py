@@ -2,7 +2,7 @@
 cost of independence) against each group of unverified (U) inputs at the low and high ends of
 its range, the other groups as in the scenario (``autarky compare --tornado``, docs/compare.md).
 
-Groups and ranges (each a sweep variant, optimize/sweep.py; data ranges in data/SOURCES.md):
+Groups and ranges (each a sweep variant, optimize/sweep/; data ranges in data/SOURCES.md):
 
 * lead times: every capacity row at the fast end of its lead-time range, then at the slow end
   (lead_time_low / lead_time_high: observed ex-China builds to the IEA averages);

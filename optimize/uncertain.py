@@ -1,6 +1,6 @@
 """Levels of the unverified (U) inputs a sweep can move without a new dataset: build limits,
 values of lost supply and the neutral share (lead times, capex and demand growth have their
-own variant keys: optimize/sweep.py). Used by sweep variants and the tornado
+own variant keys: optimize/sweep/). Used by sweep variants and the tornado
 (autarky/tornado.py).
 """
 

@@ -6,7 +6,7 @@ infinity), then the build limit too (build columns' upper bounds, and the rows f
 ordinary builds share, x 1e6). :class:`Limits` holds where those bounds sit and their values;
 ``lift(budget, build_limit)`` sets them, ``lift(False, False)`` restores them as they were at
 construction or the last ``snapshot()``. Used by the
-earliest-year search (earliest.py), the plan's diagnosis and the sweep (optimize/sweep.py).
+earliest-year search (earliest.py), the plan's diagnosis and the sweep (optimize/sweep/).
 """
 
 from __future__ import annotations
