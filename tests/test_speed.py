@@ -13,7 +13,7 @@ import pytest
 from autarky.compare import run_compare
 
 BASELINE = Path("data/scenarios/baseline.yaml")
-BUDGETS = [0.25, 0.5, 1, 2, 4, 8, 16]  # money binds up to ~8 bn a year with fast-tracking
+BUDGETS = [0.25, 1, 4, 16]  # money binds up to ~8 bn a year with fast-tracking
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_every_row_reports_cost_of_independence_and_expected_loss(budgets):
     assert (t["cost_of_independence_usd_bn"] > 0).all()
     # more money lets the plan buy down more of the expected cutoff loss
     loss = t["expected_loss_usd_bn"].astype(float)
-    assert loss[0.25] > loss[0.5] > loss[1] >= loss[4] - 1e-6
+    assert loss[0.25] > loss[1] > loss[4] >= loss[16] - 1e-6
     # an exposure plan is dearer than the free plan, and not by more than the loss it avoids
     assert (t["cost_of_independence_usd_bn"] < t["expected_loss_usd_bn"] + 1e3).all()
 
@@ -64,7 +64,7 @@ def test_a_sanctions_damage_falls_as_the_target_gets_richer(budgets):
     eff = budgets.effectiveness.set_index("budget_usd_bn")
     d = eff["damage_usd_bn"].astype(float)
     assert (d > 0).all()
-    assert d[0.25] > d[1] >= d[4] - 1e-6
+    assert d[0.25] > d[1] >= d[4] >= d[16] - 1e-6
     png = budgets.folder / "effectiveness.png"
     assert png.is_file() and png.stat().st_size > 10_000
     csv = pd.read_csv(budgets.folder / "effectiveness.csv")
