@@ -1,10 +1,8 @@
 """Scenario files: what to plan, for whom, against whom, with what money and rules.
 
-A scenario is YAML, read with :class:`ScenarioLoader` (a ``yaml.SafeLoader``: no tags that
-build objects; at most :data:`MAX_ALIASES` alias uses, :data:`MAX_DEPTH` levels of nesting and
-:data:`MAX_NODES` values once aliases are expanded, counted on the composed node graph so an
-alias bomb is refused before anything expands it; no key twice in one mapping; files over
-:data:`MAX_SCENARIO_BYTES` refused unread) and validated with pydantic:
+A scenario is YAML, read with the one safe loader (optimize/safe_yaml.py: no tags that build
+objects, alias bombs and deep nesting refused, no key twice, large files refused unread) and
+validated with pydantic (errors located by optimize/scenario_errors.py):
 unknown keys are refused with the nearest known key suggested, wrong types name the key path.
 Money is in USD bn, shares in [0, 1], years are calendar years.
 
@@ -33,105 +31,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from network.errors import InputError, Problem
+from optimize.safe_yaml import MAX_SCENARIO_BYTES, parse_yaml
+from optimize.scenario_errors import _model_at, _without_union_branches
 
 CRITICAL = "critical"
-MAX_SCENARIO_BYTES = 1_000_000
-MAX_ALIASES = 100
-MAX_DEPTH = 30
-MAX_NODES = 100_000
-
-
-class ScenarioLoader(yaml.SafeLoader):
-    """SafeLoader that refuses alias bombs, deep nesting and repeated keys while composing."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._aliases = 0
-        self._depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_ALIASES:
-                mark = self.peek_event().start_mark
-                raise yaml.composer.ComposerError(
-                    None, None, f"more than {MAX_ALIASES} alias uses (*name)", mark
-                )
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
-                raise yaml.composer.ComposerError(
-                    None, None, f"nested more than {MAX_DEPTH} levels deep", mark
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[object] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if not isinstance(key, str | int | float | bool):
-                continue  # unhashable keys are refused by the base class
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key '{key}' appears twice in one mapping", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def parse_yaml(text: str) -> Any:
-    """Parse scenario YAML text with :class:`ScenarioLoader`. Raises yaml.YAMLError.
-
-    >>> parse_yaml("a: &x [1, 2]\\nb: *x")
-    {'a': [1, 2], 'b': [1, 2]}
-    """
-    loader = ScenarioLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        try:
-            size = _expanded_size(node, {}, set())
-        except RecursionError:
-            raise yaml.composer.ComposerError(
-                None, None, "aliases nested too deeply", node.start_mark
-            ) from None
-        if size > MAX_NODES:
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                f"aliases expand to {size:,} values (most {MAX_NODES:,}): refused as an alias bomb",
-                node.start_mark,
-            )
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
-
-
-def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int]) -> int:
-    """Number of values ``node`` stands for once every alias is expanded."""
-    key = id(node)
-    if key in memo:
-        return memo[key]
-    if key in active:
-        raise yaml.composer.ComposerError(
-            None, None, "an alias refers to the value that contains it", node.start_mark
-        )
-    active.add(key)
-    if isinstance(node, yaml.SequenceNode):
-        size = 1 + sum(_expanded_size(c, memo, active) for c in node.value)
-    elif isinstance(node, yaml.MappingNode):
-        size = 1 + sum(
-            _expanded_size(k, memo, active) + _expanded_size(v, memo, active) for k, v in node.value
-        )
-    else:
-        size = 1
-    active.discard(key)
-    memo[key] = size
-    return size
 
 
 class _Strict(BaseModel):
@@ -441,86 +344,6 @@ def validation_problems(
             shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
             out.append(Problem(where, f"key '{loc}' = {shown}: {e['msg']}", "correct the value"))
     return out
-
-
-def _union_tag(part: object) -> bool:
-    """A location part naming a branch of a union (``float``, ``list[str]``,
-    ``literal['critical']``, ``MinOf``), not a key."""
-    return isinstance(part, str) and (
-        part in ("float", "int", "str", "bool", "dict", "list", "none")
-        or "[" in part
-        or part in _model_names(BaseModel)
-    )
-
-
-def _model_names(cls: type) -> set[str]:
-    """Names of every pydantic model class (a union branch that is a model is named so)."""
-    names = set()
-    for sub in cls.__subclasses__():
-        names.add(sub.__name__)
-        names |= _model_names(sub)
-    return names
-
-
-def _without_union_branches(errors: list[Any]) -> list[dict[str, Any]]:
-    """Pydantic reports a value that fits no branch of a union once per branch, the branch
-    named in the location. Keep the branch that got furthest into the value (a NaN inside a
-    likelihood path, not 'a path is not a number'), drop branch names from locations, and join
-    the messages of branches that failed at the same key ("Input should be 'critical' or
-    Input should be a valid list").
-
-    >>> _without_union_branches([
-    ...     {"loc": ("x", "float"), "msg": "a", "type": "t"},
-    ...     {"loc": ("x", "dict[int,float]", 2025), "msg": "b", "type": "t"},
-    ... ])
-    [{'loc': ('x', 2025), 'msg': 'b', 'type': 't'}]
-    """
-    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for e in errors:
-        loc = tuple(e["loc"])
-        first = next((i for i, part in enumerate(loc) if _union_tag(part)), len(loc))
-        clean = tuple(part for part in loc if not _union_tag(part))
-        groups.setdefault(loc[:first], []).append({**e, "loc": clean})
-    out: list[dict[str, Any]] = []
-    for group in groups.values():
-        deepest = max(len(e["loc"]) for e in group)
-        by_loc: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for e in group:
-            if len(e["loc"]) < deepest:
-                continue
-            if e["loc"] in by_loc:
-                kept = by_loc[e["loc"]]
-                kept["msg"] = f"{kept['msg']} or {e['msg']}"
-            else:
-                by_loc[e["loc"]] = dict(e)
-        out += by_loc.values()
-    return out
-
-
-def _model_at(loc: tuple[Any, ...], root: type[BaseModel]) -> type[BaseModel] | None:
-    """The model whose fields a location's last key belongs to; list indices and mapping keys
-    (not fields) are stepped over."""
-    model = root
-    for part in loc:
-        field = None if isinstance(part, int) else model.model_fields.get(str(part))
-        if field is None:
-            continue
-        found = _model_in(field.annotation)
-        if found is None:
-            return None
-        model = found
-    return model
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The first pydantic model inside a (possibly nested) type annotation."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def check_against(scenario: Scenario, data: Any) -> None:
