@@ -74,5 +74,15 @@ def lead_times_at(data: Dataset, q: float | None, multiplier: float = 1.0) -> tu
     out = []
     for lead, lo, hi in zip(cap["lead_time"], low, high, strict=True):
         base = float(lead) if q is None else lead_time_at(int(lead), lo, hi, q)
-        out.append(int(math.floor(base * multiplier + 0.5)))
+        out.append(scaled_years(base, multiplier))
     return tuple(out)
+
+
+def scaled_years(years: float, multiplier: float) -> int:
+    """A lead time times ``multiplier``, rounded half up to whole years (every lead-time scaling
+    uses this rule: the lead time and its fast end alike).
+
+    >>> scaled_years(3, 0.5), scaled_years(5, 0.5), scaled_years(8, 1.25)
+    (2, 3, 10)
+    """
+    return int(math.floor(float(years) * multiplier + 0.5))

@@ -61,7 +61,6 @@ class SearchModel:
         self.demand = {ct: target_demand(self.d, *ct) for ct in self.rows}
         self.limits = Limits(self.d, self.solved)
         col_of = {id(v): j for j, v in enumerate(s.columns)}
-        lp = s.highs.getLp()
         # independence is capacity: a stockpile bridges a cutoff (it counts in the exposure
         # term), it does not end the dependence, so the search draws no stock
         draws = getattr(m, "cut_draw", None)
@@ -73,7 +72,7 @@ class SearchModel:
             ),
             dtype=np.int32,
         )
-        self.draw_hi = np.asarray(lp.col_upper_, dtype=float)[self.draw_cols]
+        self.draw_hi = np.asarray(lp0.col_upper_, dtype=float)[self.draw_cols]
         if len(self.draw_cols):
             n = len(self.draw_cols)
             s.highs.changeColsBounds(n, self.draw_cols, np.zeros(n), np.zeros(n))

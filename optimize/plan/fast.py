@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 import pyomo.environ as pyo
 
-from optimize.plan.timing import ramp_factor, spend_profile
+from optimize.plan.timing import schedule_build, spend_profile
 
 FAST = "fast"
 
@@ -63,12 +63,10 @@ def fast_track_builds(
             b, tagged = (r, p, tau), (r, p, tau, FAST)
             keys.append(b)
             ub[b] = max_build[k]
-            start = tau + low
-            for t in range(start, min(last, start + life[k] - 1) + 1):
-                online[(r, p, t)].append((tagged, ramp_factor(t - start, ramp[k])))
-            for t, frac in spend_profile(tau, low):
-                spend[t].append((tagged, capex[k] * (1.0 + premium) * frac))
-                paid[t].append((tagged, frac))
+            schedule_build(
+                tagged, tau + low, (first, last), life[k], ramp[k], spend_profile(tau, low),
+                capex[k] * (1.0 + premium), (online, spend, paid),
+            )  # fmt: skip
     return keys, ub
 
 

@@ -9,7 +9,7 @@ import pyomo.environ as pyo
 
 from network.cutoff import CHAIN, CutoffLP
 from network.dataset import Dataset
-from optimize.plan.fast import build_var
+from optimize.plan.fast import build_var, build_vars
 from optimize.plan.independence import CostOfIndependence, dependence_years
 from optimize.plan.model.objective import COST_COMPONENTS
 from optimize.plan.model.targets import target_demand
@@ -165,19 +165,17 @@ def build_table(m: pyo.ConcreteModel, d: ModelData) -> pd.DataFrame:
     """Builds started, one row per (region, process, start year), ordinary and fast-tracked
     together: capacity, capex (the fast part with its premium), first online year."""
     rows: dict[tuple, list] = {}
-    parts = [(b, b, d.lead_time[(b[0], b[1])], 1.0) for b in d.builds]
-    parts += [
-        (b, (*b, "fast"), d.fast_lead[(b[0], b[1])], 1.0 + d.fast_premium) for b in d.fast_builds
-    ]
-    for b, key, lead, mult in parts:
-        v = float(build_var(m, key).value or 0.0)
+    for key, var, unit_capex in build_vars(m, d):  # ordinary, then fast-tracked
+        v = float(var.value or 0.0)
         if v <= EPS:
             continue
-        row = rows.setdefault(b, [0.0, 0.0, d.output_of[b[1]], b[2] + lead, 0.0])
+        b, fast = key[:3], len(key) == 4
+        online = b[2] + (d.fast_lead if fast else d.lead_time)[(b[0], b[1])]
+        row = rows.setdefault(b, [0.0, 0.0, d.output_of[b[1]], online, 0.0])
         row[0] += v
-        row[1] += v * d.capex[(b[0], b[1])] * mult
-        row[3] = min(row[3], b[2] + lead)
-        if len(key) == 4:
+        row[1] += v * unit_capex
+        row[3] = min(row[3], online)
+        if fast:
             row[4] += v
     return _frame(
         [(*b, *row) for b, row in sorted(rows.items())],

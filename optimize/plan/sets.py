@@ -22,7 +22,7 @@ from network.dataset import Dataset
 from optimize.plan.fast import fast_leads, fast_track_builds
 from optimize.plan.others import other_demand, others_in_cutoff, scrap_used, stockpiles
 from optimize.plan.projects import firm_projects, option_spend, project_options, project_table
-from optimize.plan.timing import discount_factor, ramp_factor, spend_profile
+from optimize.plan.timing import discount_factor, ramp_factor, schedule_build, spend_profile
 from optimize.scenario import CRITICAL, Scenario
 
 Key2 = tuple[str, str]
@@ -177,23 +177,20 @@ def build_model_data(data: Dataset, sc: Scenario, all_cutoff_years: bool = False
         for tau in range(first, last - lead[k] + 1):
             b = (r, p, tau)
             builds.append(b)
-            start = tau + lead[k]
-            for t in range(start, min(last, start + life[k] - 1) + 1):
-                online[(r, p, t)].append((b, ramp_factor(t - start, ramp[k])))
-            for t, frac in spend_profile(tau, lead[k]):
-                spend[t].append((b, capex[k] * frac))
-                paid[t].append((b, frac))
+            schedule_build(
+                b, tau + lead[k], (first, last), life[k], ramp[k],
+                spend_profile(tau, lead[k]), capex[k], (online, spend, paid),
+            )  # fmt: skip
     build_ub = {b: max_build[(b[0], b[1])] for b in builds}
     for b, q in project_options(projects, planner_set, lead, first, last):
         if b not in build_ub:  # a start year or region the build limit leaves closed
             builds.append(b)
             build_ub[b] = 0.0
-            k, start = (b[0], b[1]), b[2] + lead[(b[0], b[1])]
-            for t in range(max(first, start), min(last, start + life[k] - 1) + 1):
-                online[(b[0], b[1], t)].append((b, ramp_factor(t - start, ramp[k])))
-            for t, frac in option_spend(b[2], lead[k], first):
-                spend[t].append((b, capex[k] * frac))
-                paid[t].append((b, frac))
+            k = (b[0], b[1])
+            schedule_build(
+                b, b[2] + lead[k], (first, last), life[k], ramp[k],
+                option_spend(b[2], lead[k], first), capex[k], (online, spend, paid),
+            )  # fmt: skip
         build_ub[b] += q
     fast_lead: dict[Key2, int] = {}
     fast_keys: list[Key3] = []

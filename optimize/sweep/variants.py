@@ -6,7 +6,6 @@ of a variant (budgets, demand, target shares).
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import Any, Literal
 
 import numpy as np
@@ -14,7 +13,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from network.dataset import Dataset
-from network.ranges import lead_times_at
+from network.ranges import lead_times_at, scaled_years
 from optimize.scenario import CRITICAL, Restriction, Scenario
 from optimize.uncertain import with_levels
 
@@ -91,10 +90,7 @@ def fast_ends(data: Dataset, multiplier: float) -> tuple[int | None, ...]:
     cap = data.capacity
     if "lead_time_low" not in cap.columns:
         return ()
-    return tuple(
-        None if pd.isna(x) else int(math.floor(float(x) * multiplier + 0.5))
-        for x in cap["lead_time_low"]
-    )
+    return tuple(None if pd.isna(x) else scaled_years(x, multiplier) for x in cap["lead_time_low"])
 
 
 def structure_of(
